@@ -1,0 +1,3 @@
+from cvsite.cli import main
+
+main()

@@ -1,0 +1,34 @@
+"""Terminal output: problems, warnings and summaries, coloured only where it helps."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+
+import click
+
+from cvsite.errors import Problem
+
+
+def use_color(stream: object = None) -> bool:
+    """Colour on a terminal unless NO_COLOR is set (https://no-color.org)."""
+    stream = stream or sys.stderr
+    return not os.environ.get("NO_COLOR") and bool(getattr(stream, "isatty", lambda: False)())
+
+
+def echo_problems(problems: Iterable[Problem], label: str = "error", color: str = "red") -> None:
+    colored = use_color()
+    for problem in problems:
+        kind = click.style(f"{label}:", fg=color, bold=True) if colored else f"{label}:"
+        where = f"{problem.file}:{problem.line}:{problem.column}:"
+        field = f" {problem.path}:" if problem.path else ""
+        code = f" [{problem.code}]" if problem.code else ""
+        click.echo(f"{where} {kind}{field} {problem.message}{code}", err=True, color=colored)
+        if problem.suggestion:
+            click.echo(f"    suggestion: {problem.suggestion}", err=True, color=colored)
+
+
+def info(message: str, quiet: bool = False) -> None:
+    if not quiet:
+        click.echo(message, err=True)

@@ -1,0 +1,228 @@
+"""Load a profile directory: profile.yaml, jobs/*.yaml and their postings.
+
+Everything wrong with the input is collected (across all files) and raised
+once as a CvsiteError, so a user fixes all problems in one pass.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from cvsite.errors import CvsiteError, Problem, did_you_mean, format_path
+from cvsite.model import ITEM_TYPES, Item, Job, Profile, kebab
+from cvsite.validate import check_job, check_profile
+from cvsite.yamlsource import Loc, YamlDocument, load_yaml, read_text
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
+POSTING_FILE = re.compile(r"^[^\n]{1,200}\.(txt|md)$", re.IGNORECASE)
+
+
+@dataclass
+class Workspace:
+    """A loaded, valid profile directory: the input of every later stage."""
+
+    root: Path
+    profile: Profile
+    jobs: dict[str, Job] = field(default_factory=dict)
+    postings: dict[str, str] = field(default_factory=dict)
+    documents: dict[str, YamlDocument] = field(default_factory=dict)
+
+    @property
+    def profile_file(self) -> str:
+        return str(self.root / "profile.yaml")
+
+    def job_file(self, slug: str) -> str:
+        return str(self.root / "jobs" / f"{slug}.yaml")
+
+
+def load_workspace(root: Path, only_jobs: Sequence[str] = ()) -> Workspace:
+    """Load and validate DIR, or raise CvsiteError with every problem found."""
+    root = Path(root)
+    if not root.is_dir():
+        raise CvsiteError([Problem(str(root), 0, 0, "", "not a directory")])
+    problems: list[Problem] = []
+    profile_doc, profile = _load_model(root / "profile.yaml", Profile, problems)
+    documents = {profile_doc.file: profile_doc} if profile_doc else {}
+    if profile and profile_doc:
+        problems += check_profile(profile, profile_doc)
+        assign_ids(profile)
+
+    jobs: dict[str, Job] = {}
+    postings: dict[str, str] = {}
+    for path in _job_files(root, only_jobs, problems):
+        doc, job = _load_model(path, Job, problems)
+        if doc:
+            documents[doc.file] = doc
+        if job and doc:
+            problems += check_job(job, doc, profile)
+            posting = _posting_text(job, path.parent, doc, problems)
+            jobs[path.stem] = job
+            postings[path.stem] = posting
+    if problems:
+        raise CvsiteError(sorted(problems, key=lambda p: (p.file, p.line, p.column)))
+    assert profile is not None
+    return Workspace(root, profile, jobs, postings, documents)
+
+
+def _job_files(root: Path, only: Sequence[str], problems: list[Problem]) -> list[Path]:
+    jobs_dir = root / "jobs"
+    found = sorted(p for p in jobs_dir.glob("*.yaml")) if jobs_dir.is_dir() else []
+    found += sorted(jobs_dir.glob("*.yml")) if jobs_dir.is_dir() else []
+    by_slug: dict[str, Path] = {}
+    for path in found:
+        if not SLUG.match(path.stem):
+            problems.append(Problem(str(path), 1, 1, "", f"job file name '{path.name}' is not a "
+                                    "usable slug: use lowercase letters, digits and hyphens"))
+        elif path.stem in by_slug:
+            problems.append(Problem(str(path), 1, 1, "", f"two job files for slug '{path.stem}'"))
+        else:
+            by_slug[path.stem] = path
+    for slug in only:
+        if slug not in by_slug:
+            hint = did_you_mean(slug, by_slug)
+            problems.append(Problem(str(jobs_dir), 0, 0, "", f"no job '{slug}'{hint}"))
+    return [by_slug[s] for s in sorted(by_slug) if not only or s in only]
+
+
+def _load_model(
+    path: Path, model: type[BaseModel], problems: list[Problem]
+) -> tuple[YamlDocument | None, Any]:
+    try:
+        doc = load_yaml(path)
+    except CvsiteError as exc:
+        problems += exc.problems
+        return None, None
+    if not isinstance(doc.data, dict):
+        kind = type(doc.data).__name__ if doc.data is not None else "nothing"
+        problems.append(Problem(doc.file, 1, 1, "", f"expected a mapping of fields, got {kind}"))
+        return doc, None
+    try:
+        return doc, model.model_validate(doc.data)
+    except ValidationError as exc:
+        problems += [_to_problem(error, doc, model) for error in exc.errors()]
+        return doc, None
+
+
+def _to_problem(error: Any, doc: YamlDocument, model: type[BaseModel]) -> Problem:
+    loc: Loc = tuple(part for part in error["loc"] if part != "[key]")
+    kind = error["type"]
+    if kind == "end_before_start":
+        loc = (*loc, "end")
+    if kind == "extra_forbidden":
+        parent = _model_at(model, loc[:-1])
+        known = _field_names(parent) if parent else []
+        message = f"unknown field '{loc[-1]}'{did_you_mean(str(loc[-1]), known)}"
+        line, column = doc.where(loc)
+    elif kind == "missing":
+        message = f"required field '{loc[-1]}' is missing"
+        line, column = doc.where(loc[:-1])
+    elif kind == "literal_error":
+        choices = re.findall(r"'([^']*)'", error["ctx"]["expected"])
+        got = error["input"]
+        hint = did_you_mean(str(got), choices) or f" (expected one of: {', '.join(choices)})"
+        message = f"'{got}' is not allowed here{hint}"
+        line, column = doc.where(loc)
+    else:
+        message = _describe(error)
+        line, column = doc.where(loc)
+    return Problem(doc.file, line, column, format_path(loc), message)
+
+
+def _describe(error: Any) -> str:
+    message = str(error["msg"])
+    if message.startswith("Value error, "):
+        return message.removeprefix("Value error, ")
+    if error["type"] == "end_before_start":
+        return message
+    got = error.get("input")
+    if isinstance(got, (str, int, float, bool)) and not isinstance(got, dict):
+        shown = repr(got) if len(repr(got)) < 60 else repr(got)[:57] + "..."
+        return f"{message[0].lower()}{message[1:]} (got {shown})"
+    if isinstance(got, (list, dict)):
+        return f"{message[0].lower()}{message[1:]} (got a {'list' if isinstance(got, list) else 'mapping'})"
+    return message
+
+
+def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The model class that validates the value at `loc` (to suggest its field names)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int) or current is None:
+            continue
+        fields = getattr(current, "model_fields", {})
+        info = fields.get(part) or next(
+            (f for f in fields.values() if f.alias == part), None
+        )
+        current = _inner_model(info.annotation) if info else None
+    return current
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType, list, dict, typing.Annotated):
+        for arg in typing.get_args(annotation):
+            found = _inner_model(arg)
+            if found:
+                return found
+    return None
+
+
+def _field_names(model: type[BaseModel]) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _posting_text(job: Job, jobs_dir: Path, doc: YamlDocument, problems: list[Problem]) -> str:
+    """The posting is inline text, or the name of a .txt/.md file inside jobs/."""
+    value = (job.posting or "").strip()
+    if not POSTING_FILE.match(value):
+        return value
+    target = (jobs_dir / value).resolve()
+    if not target.is_relative_to(jobs_dir.resolve()):
+        problems.append(doc.problem(("posting",), "posting",
+                                    f"posting file '{value}' is outside the jobs/ folder"))
+        return ""
+    if not target.is_file():
+        siblings = [p.name for p in jobs_dir.iterdir() if p.suffix in (".txt", ".md")]
+        problems.append(doc.problem(("posting",), "posting", f"posting file '{value}' not found "
+                                    f"in {jobs_dir}{did_you_mean(value, siblings)}"))
+        return ""
+    try:
+        return read_text(target, str(target))
+    except CvsiteError as exc:
+        problems += exc.problems
+        return ""
+
+
+def assign_ids(profile: Profile) -> None:
+    """Give every item without an `id` a stable one derived from its label.
+
+    Derived ids are unique per section order (a second "Data Scientist, Acme"
+    becomes ...-2), so they stay the same as long as the profile's order does.
+    """
+    taken = {item.id for section in ITEM_TYPES for item in profile.section(section) if item.id}
+    for section in ITEM_TYPES:
+        for item in profile.section(section):
+            if item.id:
+                continue
+            base = kebab(item.label()).replace(".", "").replace("+", "p").replace("#", "sharp")
+            base = base[:60].strip("-") or section
+            candidate, n = base, 2
+            while candidate in taken:
+                candidate, n = f"{base}-{n}", n + 1
+            item.id = candidate
+            taken.add(candidate)
+
+
+def items(profile: Profile) -> list[tuple[str, int, Item]]:
+    """Every list item as (section, index, item), in profile order."""
+    return [(s, i, it) for s in ITEM_TYPES for i, it in enumerate(profile.section(s))]

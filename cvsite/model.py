@@ -1,0 +1,350 @@
+"""The profile and job schema: one declarative definition of fields, defaults and types.
+
+Pydantic validates the data, and the JSON Schema shipped for editors is
+generated from these classes (see `cvsite.schema`), so the two never drift.
+Checks that span several fields or files (end before start, duplicate ids,
+posting files) live in `cvsite.validate`, which knows file positions.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+SECTIONS = ("projects", "experience", "contributions", "skills", "education", "languages")
+CONTRIBUTION_KINDS = (
+    "talk", "post", "pull-request", "publication", "package", "award", "certificate", "other",
+)
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date with optional month and day: `2021`, `2021-04` or `2021-04-17`."""
+
+    year: int
+    month: int = 0
+    day: int = 0
+
+    def __str__(self) -> str:
+        parts = [f"{self.year:04d}"]
+        if self.month:
+            parts.append(f"{self.month:02d}")
+        if self.day:
+            parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+
+
+def parse_date(value: Any) -> PartialDate:
+    if isinstance(value, PartialDate):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValueError("a date must be written YYYY, YYYY-MM or YYYY-MM-DD")
+    match = _DATE.match(str(value).strip())
+    if not match:
+        raise ValueError(f"'{value}' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(g) if g else 0 for g in match.groups())
+    if match.group(2) is not None and not 1 <= month <= 12:
+        raise ValueError(f"'{value}' has no month {month}; months run 01 to 12")
+    if match.group(3) is not None:
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            raise ValueError(f"'{value}' is not a real day ({calendar.month_name[month]} has {last})")
+    return PartialDate(year, month, day)
+
+
+def parse_end(value: Any) -> PartialDate | str:
+    if isinstance(value, str) and value.strip().lower() in {"present", "now", "current"}:
+        return "present"
+    return parse_date(value)
+
+
+_DATE_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+        {"type": "integer", "minimum": 1000, "maximum": 9999},
+    ],
+    "description": "YYYY, YYYY-MM or YYYY-MM-DD",
+}
+
+Date = Annotated[
+    PartialDate,
+    BeforeValidator(parse_date),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(_DATE_SCHEMA),
+]
+EndDate = Annotated[
+    PartialDate | Literal["present"],
+    BeforeValidator(parse_end),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"anyOf": [*_DATE_SCHEMA["anyOf"], {"const": "present"}],
+                    "description": "YYYY, YYYY-MM, YYYY-MM-DD or 'present'"}),
+]
+
+
+def kebab(text: str) -> str:
+    """Normalise a tag: case-insensitive, kebab-case ("Machine Learning" -> machine-learning).
+
+    Characters that carry meaning in skill names (C++, C#, .NET, Node.js) are kept.
+    """
+    text = unicodedata.normalize("NFKC", str(text)).strip().lower()
+    text = re.sub(r"[\s_/]+", "-", text)
+    text = re.sub(r"[^\w+#.\-]", "", text)
+    return re.sub(r"-{2,}", "-", text).strip("-")
+
+
+def _nonempty_tag(value: str) -> str:
+    tag = kebab(value)
+    if not tag:
+        raise ValueError(f"'{value}' is not a usable tag")
+    return tag
+
+
+Tag = Annotated[str, AfterValidator(_nonempty_tag)]
+Text = Annotated[str, Field(min_length=1)]
+Markdown = Annotated[str, Field(description="Markdown text")]
+
+_URL = re.compile(r"^(https?://[^\s/$.?#][^\s]*|mailto:[^\s@]+@[^\s@]+)$", re.IGNORECASE)
+
+
+def _check_url(value: str) -> str:
+    value = value.strip()
+    if not _URL.match(value):
+        raise ValueError(f"'{value}' is not a web address; write it as https://…")
+    return value
+
+
+Url = Annotated[str, AfterValidator(_check_url), Field(description="An http(s) URL")]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_default=False)
+
+
+def _ends_before(end: PartialDate, start: PartialDate) -> bool:
+    """Compare at the coarser precision: `2021` does not end before `2021-06`."""
+    if not end.month or not start.month:
+        return end.year < start.year
+    if not end.day or not start.day:
+        return (end.year, end.month) < (start.year, start.month)
+    return end < start
+
+
+class Period(BaseModel):
+    """Mixin for items with a start and an end; rejects an end before the start."""
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Period:
+        start, end = getattr(self, "start", None), getattr(self, "end", None)
+        if isinstance(start, PartialDate) and isinstance(end, PartialDate) and _ends_before(end, start):
+            raise PydanticCustomError(
+                "end_before_start", "ends ({end}) before it starts ({start})",
+                {"end": str(end), "start": str(start)},
+            )
+        return self
+
+
+class Item(Model):
+    """Fields every list item shares: a stable id and tags for tailoring."""
+
+    id: str | None = Field(None, description="Unique id; derived from the title when omitted")
+    tags: list[Tag] = Field(default_factory=list)
+
+    def label(self) -> str:
+        """How the item is named in reports; each kind of item says it best."""
+        return self.id or type(self).__name__
+
+
+class Contact(Model):
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
+    __pydantic_extra__: dict[str, Url] = Field(init=False)
+
+    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    phone: str | None = None
+    website: Url | None = None
+    github: str | None = Field(None, description="GitHub user name or profile URL")
+    linkedin: str | None = Field(None, description="LinkedIn profile name or URL")
+
+
+class Highlight(Model):
+    text: Text
+    tags: list[Tag] = Field(default_factory=list)
+
+
+def _highlight(value: Any) -> Any:
+    return {"text": value} if isinstance(value, str) else value
+
+
+HighlightIn = Annotated[
+    Highlight,
+    BeforeValidator(_highlight),
+    WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1}, Highlight.model_json_schema()]}),
+]
+
+
+class Experience(Item, Period):
+    role: Text
+    org: Text
+    start: Date
+    end: EndDate | None = None
+    location: str | None = None
+    url: Url | None = None
+    summary: Markdown | None = None
+    highlights: list[HighlightIn] = Field(default_factory=list)
+
+    def label(self) -> str:
+        return f"{self.role}, {self.org}"
+
+
+class Project(Item, Period):
+    title: Text
+    summary: Markdown | None = None
+    contribution: Markdown | None = Field(None, description="What you personally did")
+    outcome: Markdown | None = Field(None, description="What came of it: numbers, users, results")
+    links: dict[str, Url] = Field(default_factory=dict)
+    date: Date | None = None
+    start: Date | None = None
+    end: EndDate | None = None
+    featured: bool = False
+
+    def label(self) -> str:
+        return self.title
+
+
+class Contribution(Item):
+    kind: Literal[CONTRIBUTION_KINDS] = "other"  # type: ignore[valid-type]
+    title: Text
+    where: str | None = None
+    url: Url | None = None
+    date: Date | None = None
+    summary: Markdown | None = None
+
+    def label(self) -> str:
+        return self.title
+
+
+class Education(Item, Period):
+    degree: Text
+    institution: Text
+    start: Date | None = None
+    end: EndDate | None = None
+    location: str | None = None
+    summary: Markdown | None = None
+
+    def label(self) -> str:
+        return f"{self.degree}, {self.institution}"
+
+
+class Skill(Item):
+    name: Text
+    aliases: list[str] = Field(default_factory=list)
+    group: str | None = None
+
+    def label(self) -> str:
+        return self.name
+
+
+class Language(Item):
+    name: Text
+    level: str | None = Field(None, description="Free text such as 'native' or 'C1'")
+
+    def label(self) -> str:
+        return self.name
+
+
+Paper = Literal["a4", "letter"]
+SectionName = Literal[SECTIONS]  # type: ignore[valid-type]
+
+
+class PdfOptions(Model):
+    paper: Paper | None = None
+    max_pages: Annotated[int, Field(ge=1, le=20)] | None = None
+
+
+class ChecksOptions(Model):
+    ignore: list[str] = Field(default_factory=list, description="Check codes to silence")
+    words: list[str] = Field(default_factory=list, description="Extra words the spell check accepts")
+
+
+class Profile(Model):
+    """profile.yaml: everything about you, written once."""
+
+    schema_: str | None = Field(None, alias="$schema")
+    name: Text
+    headline: Text
+    pitch: str | None = Field(None, description="One line above the fold: why read on")
+    location: str | None = None
+    summary: Markdown | None = None
+    contact: Contact = Field(default_factory=Contact)
+    experience: list[Experience] = Field(default_factory=list)
+    projects: list[Project] = Field(default_factory=list)
+    contributions: list[Contribution] = Field(default_factory=list)
+    education: list[Education] = Field(default_factory=list)
+    skills: list[Skill] = Field(default_factory=list)
+    languages: list[Language] = Field(default_factory=list)
+    aliases: dict[str, str] = Field(default_factory=dict, description="Your synonyms: {term: canonical}")
+    theme: str = "modern"
+    language: str = Field("en", description="Locale of labels and dates (en, de)")
+    pdf: PdfOptions = Field(default_factory=PdfOptions)
+    base_url: Url | None = Field(None, description="Public URL of the site, for canonical links")
+    domain: str | None = Field(None, description="Custom domain; written to CNAME")
+    checks: ChecksOptions = Field(default_factory=ChecksOptions)
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+
+    def section(self, name: str) -> list[Item]:
+        return list(getattr(self, name))
+
+
+class Job(Model):
+    """jobs/<slug>.yaml: one application."""
+
+    schema_: str | None = Field(None, alias="$schema")
+    company: Text
+    role: Text
+    posting: str | None = Field(None, description="The job ad: inline text or a file in jobs/")
+    url: Url | None = Field(None, description="Where the job was advertised")
+    tags: dict[Tag, float] = Field(default_factory=dict, description="{tag: weight}")
+    exclude: list[Tag] = Field(default_factory=list)
+    limit: dict[SectionName, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+    sections: list[SectionName] | None = None
+    headline: str | None = None
+    pitch: str | None = None
+    note: Markdown | None = None
+    pdf: PdfOptions = Field(default_factory=PdfOptions)
+    theme: str | None = None
+    language: str | None = None
+    listed: bool = False
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+
+
+ITEM_TYPES: dict[str, type[Item]] = {
+    "experience": Experience,
+    "projects": Project,
+    "contributions": Contribution,
+    "education": Education,
+    "skills": Skill,
+    "languages": Language,
+}
