@@ -32,3 +32,10 @@ def echo_problems(problems: Iterable[Problem], label: str = "error", color: str 
 def info(message: str, quiet: bool = False) -> None:
     if not quiet:
         click.echo(message, err=True)
+
+
+def echo_warnings(messages: Iterable[str]) -> None:
+    colored = use_color()
+    label = click.style("warning:", fg="yellow", bold=True) if colored else "warning:"
+    for message in messages:
+        click.echo(f"{label} {message}", err=True, color=colored)

@@ -1,0 +1,131 @@
+"""`cvsite explain`: why each item landed where it did, and what a keyword screen would miss."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from cvsite.loader import load_workspace
+from cvsite.tailor import tailor_all
+from cvsite.tailored import Coverage, RankedItem, Reason, TailoredCV, TailoredSection
+
+
+def explain(directory: Path, slugs: Sequence[str] = ()) -> list[TailoredCV]:
+    """The tailored CV of each selected job (all jobs when none are named)."""
+    workspace = load_workspace(directory, slugs)
+    cvs = tailor_all(workspace, list(workspace.jobs))
+    return [cv for slug, cv in cvs.items() if slug is not None]
+
+
+def as_json(cvs: Sequence[TailoredCV]) -> dict[str, Any]:
+    return {"jobs": [_job_json(cv) for cv in cvs]}
+
+
+def _job_json(cv: TailoredCV) -> dict[str, Any]:
+    assert cv.job is not None
+    coverage = cv.coverage
+    return {
+        "slug": cv.slug,
+        "company": cv.job.company,
+        "role": cv.job.role,
+        "sections": [_section_json(s, cv) for s in cv.sections],
+        "excluded": [_item_json(r) for r in cv.excluded],
+        "matched_skills": cv.matched_skills,
+        "coverage": _coverage_json(coverage) if coverage else None,
+    }
+
+
+def _section_json(section: TailoredSection, cv: TailoredCV) -> dict[str, Any]:
+    items = [_item_json(r) for r in (*section.items, *section.omitted)]
+    return {"name": section.name, "score": section.score, "items": items}
+
+
+def _item_json(ranked: RankedItem) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": ranked.id,
+        "title": ranked.title,
+        "score": ranked.score,
+        "included": ranked.included,
+        "reasons": [_reason_json(r) for r in ranked.reasons],
+    }
+    if ranked.why_left_out:
+        data["left_out"] = _reason_json(ranked.why_left_out)
+    if ranked.section == "experience":
+        data["highlights"] = [
+            {"text": h.text, "score": h.score, "included": included}
+            for included, group in ((True, ranked.highlights), (False, ranked.dropped_highlights))
+            for h in group
+        ]
+    return data
+
+
+def _reason_json(reason: Reason) -> dict[str, Any]:
+    return {"kind": reason.kind, "term": reason.term, "weight": reason.weight}
+
+
+def _coverage_json(coverage: Coverage) -> dict[str, Any]:
+    def terms(group: Sequence[Any]) -> list[dict[str, Any]]:
+        return [{"term": t.display, "weight": round(t.weight, 3), "where": list(t.where)} for t in group]
+
+    return {
+        "matched": terms(coverage.matched),
+        "unused": terms(coverage.unused),
+        "missing": terms(coverage.missing),
+        "ratio": coverage.ratio,
+        "recognised": coverage.recognised,
+        "low_confidence": coverage.low_confidence,
+    }
+
+
+def as_text(cvs: Sequence[TailoredCV]) -> str:
+    return "\n".join(_job_text(cv) for cv in cvs)
+
+
+def _job_text(cv: TailoredCV) -> str:
+    assert cv.job is not None
+    lines = [f"== {cv.slug}: {cv.job.role} at {cv.job.company}", ""]
+    for section in cv.sections:
+        lines.append(f"{section.name} (section score {section.score:.2f})")
+        for number, ranked in enumerate(section.items, 1):
+            lines.append(f"  {number:>2}. {ranked.title}  [{ranked.score:.2f}]  {_reasons(ranked)}")
+            for highlight in ranked.highlights:
+                lines.append(f"        - [{highlight.score:.2f}] {_short(highlight.text)}")
+            for highlight in ranked.dropped_highlights:
+                lines.append(f"        x [{highlight.score:.2f}] {_short(highlight.text)} (over the limit)")
+        for ranked in section.omitted:
+            why = ranked.why_left_out
+            lines.append(f"   -- {ranked.title}  [{ranked.score:.2f}]  left out: {why.term if why else ''}")
+        lines.append("")
+    if cv.excluded:
+        lines.append("excluded")
+        for ranked in cv.excluded:
+            why = ranked.why_left_out
+            lines.append(f"   -- {ranked.section}: {ranked.title}  ({why.term if why else ''})")
+        lines.append("")
+    if cv.coverage:
+        lines += _coverage_text(cv.coverage)
+    return "\n".join(lines)
+
+
+def _reasons(ranked: RankedItem) -> str:
+    shown = [r for r in ranked.reasons if r.kind != "prior"]
+    return ", ".join(f"{r.term} {r.weight:+.2f}" for r in shown[:6]) or "no match"
+
+
+def _short(text: str, width: int = 90) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _coverage_text(coverage: Coverage) -> list[str]:
+    lines = [f"keyword coverage: {coverage.ratio:.0%} of the posting's weighted key terms"]
+    if coverage.low_confidence:
+        lines.append(f"  warning: only {coverage.recognised} key terms recognised in the posting; "
+                     "too few to judge coverage")
+    lines.append("  shown:   " + (", ".join(t.display for t in coverage.matched) or "none"))
+    lines.append("  left out by this job's selection: "
+                 + (", ".join(f"{t.display} ({', '.join(t.where[:2])})" for t in coverage.unused) or "none"))
+    lines.append("  never mentioned in the profile:   "
+                 + (", ".join(t.display for t in coverage.missing) or "none"))
+    lines.append("")
+    return lines

@@ -1,0 +1,142 @@
+"""`cvsite serve`: a live preview that rebuilds on save and reloads the browser.
+
+The preview is built into a private temporary folder, so the user's real
+output is never touched. On a change, the HTML is rebuilt at once (PDFs are
+carried over) and the browser reloads; then the PDFs are re-rendered in a
+background thread and the browser reloads again. A failed rebuild prints the
+problems and shows them on every page, until the next good save.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import logging
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from livereload import Server
+from livereload.handlers import LiveReloadHandler
+from livereload.watcher import Watcher
+from tornado import ioloop
+
+from cvsite.build import build_site
+from cvsite.console import echo_problems
+from cvsite.errors import CvsiteError
+from cvsite.output import MANIFEST, Manifest
+
+POLL_MS = 100
+
+
+class _QuickWatcher(Watcher):
+    """livereload's watcher polls every 800 ms; poll every 100 ms instead so a
+    save shows in the browser within half a second. Polling mtimes also sees
+    editors' atomic saves (write a temporary file, rename it over the original)."""
+
+    def start(self, callback: Callable[[], None]) -> bool:
+        ioloop.PeriodicCallback(callback, POLL_MS).start()
+        return True
+
+
+class Preview:
+    """Owns the preview folder and the rebuilds, one generation at a time."""
+
+    def __init__(self, directory: Path, out: Path, verbose: int) -> None:
+        self.directory = directory
+        self.out = out
+        self.verbose = verbose
+        self.generation = itertools.count(1)
+        self.current = 0
+        self.lock = threading.Lock()
+
+    def rebuild(self) -> bool:
+        """HTML now, PDFs in the background; True when the HTML build succeeded."""
+        with self.lock:
+            generation = self.current = next(self.generation)
+        try:
+            result = build_site(self.directory, self.out, pdf=False, force=True,
+                                gate=self._gate(generation))
+        except CvsiteError as exc:
+            echo_problems(exc.problems)
+            with self.lock:
+                show_error(self.out, [str(p) for p in exc.problems])
+            return False
+        if self.verbose >= 0:
+            click.echo(f"Rebuilt {result.pages} page(s) in {result.seconds:.2f} s", err=True)
+        threading.Thread(target=self._pdfs, args=(generation,), daemon=True).start()
+        return True
+
+    def _gate(self, generation: int) -> Callable[[Callable[[], None]], None]:
+        """Swap a finished build in only if no newer edit has started since."""
+
+        def gate(commit: Callable[[], None]) -> None:
+            with self.lock:
+                if generation == self.current:
+                    commit()
+
+        return gate
+
+    def _pdfs(self, generation: int) -> None:
+        try:
+            result = build_site(self.directory, self.out, pdf=True, force=True,
+                                gate=self._gate(generation))
+        except CvsiteError as exc:
+            echo_problems(exc.problems)
+            return
+        if self.verbose >= 0 and generation == self.current:
+            click.echo(f"PDFs ready ({result.pdfs_rendered} rendered) in {result.seconds:.1f} s", err=True)
+
+
+def show_error(out: Path, messages: list[str]) -> None:
+    """Put the build errors at the top of every preview page.
+
+    Each page is rewritten as a new file (never in place: unchanged outputs are
+    hard links shared with earlier builds), and the pages are dropped from the
+    manifest so the next good build renders them afresh.
+    """
+    if not out.is_dir():
+        out.mkdir(parents=True)
+        (out / "index.html").write_text("<!doctype html><title>cvsite</title><body></body>", "utf-8")
+    items = "".join(f"<li>{html.escape(m)}</li>" for m in messages)
+    banner = ('<div role="alert" style="background:#7f1d1d;color:#fff;padding:1rem;font:14px/1.4 '
+              f'monospace;white-space:pre-wrap"><strong>cvsite: the last edit failed</strong><ul>{items}'
+              "</ul></div>")
+    for page in out.rglob("*.html"):
+        text = page.read_text("utf-8")
+        marker = text.find(">", text.find("<body")) + 1 if "<body" in text else 0
+        replacement = page.with_suffix(".html.tmp")
+        replacement.write_text(text[:marker] + banner + text[marker:], "utf-8")
+        replacement.replace(page)
+    manifest = Manifest.read(out)
+    manifest.files = {k: v for k, v in manifest.files.items() if not k.endswith(".html")}
+    if (out / MANIFEST).exists():
+        manifest.write(out)
+
+
+def serve(directory: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
+          verbose: int = 0) -> None:
+    """Serve a live preview of DIR until interrupted."""
+    workdir = Path(tempfile.mkdtemp(prefix="cvsite-serve-"))
+    preview = Preview(Path(directory), workdir / "site", verbose)
+    try:
+        preview.rebuild()
+        server = Server(watcher=_QuickWatcher())
+        LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
+        for path in watched_paths(Path(directory)):
+            server.watch(str(path), preview.rebuild)
+        server.watch(str(preview.out / "**" / "*.pdf"))
+        logging.getLogger("livereload").setLevel(logging.WARNING)
+        click.echo(f"Serving {directory} on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+        server.serve(port=port, host=host, root=str(preview.out), restart_delay=0,
+                     open_url_delay=0.5 if open_browser else None)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def watched_paths(directory: Path) -> list[Path]:
+    """The profile, the jobs and their postings, and the user's theme overrides."""
+    return [directory / "profile.yaml", directory / "jobs", directory / "theme"]
