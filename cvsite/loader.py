@@ -47,12 +47,20 @@ def load_workspace(root: Path, only_jobs: Sequence[str] = ()) -> Workspace:
     """Load and validate DIR, or raise CvsiteError with every problem found."""
     root = Path(root)
     if not root.is_dir():
-        raise CvsiteError([Problem(str(root), 0, 0, "", "not a directory")])
+        reason = "is not a directory" if root.exists() else "no such directory"
+        raise CvsiteError([Problem(str(root), 0, 0, "", reason)])
     problems: list[Problem] = []
-    profile_doc, profile = _load_model(root / "profile.yaml", Profile, problems)
+    profile_path = root / "profile.yaml"
+    if not profile_path.exists() and not profile_path.is_symlink():
+        problems.append(Problem(str(profile_path), 0, 0, "", f"no profile.yaml in {root}: point cvsite "
+                                "at your profile directory, or create one with `cvsite init`"))
+        profile_doc, profile = None, None
+    else:
+        profile_doc, profile = _load_model(profile_path, Profile, problems)
     documents = {profile_doc.file: profile_doc} if profile_doc else {}
-    if profile and profile_doc:
-        problems += check_profile(profile, profile_doc)
+    if profile_doc:
+        problems += check_profile(profile_doc)
+    if profile:
         assign_ids(profile)
 
     jobs: dict[str, Job] = {}
@@ -74,8 +82,8 @@ def load_workspace(root: Path, only_jobs: Sequence[str] = ()) -> Workspace:
 
 def _job_files(root: Path, only: Sequence[str], problems: list[Problem]) -> list[Path]:
     jobs_dir = root / "jobs"
-    found = sorted(p for p in jobs_dir.glob("*.yaml")) if jobs_dir.is_dir() else []
-    found += sorted(jobs_dir.glob("*.yml")) if jobs_dir.is_dir() else []
+    found = sorted(jobs_dir.glob("*.yaml")) + sorted(jobs_dir.glob("*.yml")) if jobs_dir.is_dir() else []
+    found = [p for p in found if not p.name.startswith(".")]  # editor lock and swap files
     by_slug: dict[str, Path] = {}
     for path in found:
         if not SLUG.match(path.stem):
@@ -100,9 +108,12 @@ def _load_model(
     except CvsiteError as exc:
         problems += exc.problems
         return None, None
+    if doc.data is None:
+        problems.append(Problem(doc.file, 1, 1, "", "file is empty"))
+        return doc, None
     if not isinstance(doc.data, dict):
-        kind = type(doc.data).__name__ if doc.data is not None else "nothing"
-        problems.append(Problem(doc.file, 1, 1, "", f"expected a mapping of fields, got {kind}"))
+        problems.append(Problem(doc.file, 1, 1, "", "expected a mapping of fields (`name: value` lines), "
+                                f"got {_kind(doc.data)}"))
         return doc, None
     try:
         return doc, model.model_validate(doc.data)
@@ -128,27 +139,76 @@ def _to_problem(error: Any, doc: YamlDocument, model: type[BaseModel]) -> Proble
         choices = re.findall(r"'([^']*)'", error["ctx"]["expected"])
         got = error["input"]
         hint = did_you_mean(str(got), choices) or f" (expected one of: {', '.join(choices)})"
-        message = f"'{got}' is not allowed here{hint}"
+        what = f"unknown key '{got}'" if "[key]" in error["loc"] else f"'{got}' is not allowed here"
+        message = f"{what}{hint}"
         line, column = doc.where(loc)
     else:
-        message = _describe(error)
+        message = _describe(error) + _extra_key_hint(model, loc)
         line, column = doc.where(loc)
     return Problem(doc.file, line, column, format_path(loc), message)
 
 
+_EXPECTED = {
+    "string_type": "expected text",
+    "list_type": "expected a list",
+    "dict_type": "expected a mapping of `key: value` pairs",
+    "model_type": "expected a mapping of fields",
+    "model_attributes_type": "expected a mapping of fields",
+    "dataclass_type": "expected a mapping of fields",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+}
+
+
 def _describe(error: Any) -> str:
+    """Pydantic's message in the words of someone editing YAML, with what was found."""
     message = str(error["msg"])
     if message.startswith("Value error, "):
         return message.removeprefix("Value error, ")
     if error["type"] == "end_before_start":
         return message
     got = error.get("input")
-    if isinstance(got, (str, int, float, bool)) and not isinstance(got, dict):
-        shown = repr(got) if len(repr(got)) < 60 else repr(got)[:57] + "..."
-        return f"{message[0].lower()}{message[1:]} (got {shown})"
-    if isinstance(got, (list, dict)):
-        return f"{message[0].lower()}{message[1:]} (got a {'list' if isinstance(got, list) else 'mapping'})"
-    return message
+    expected = _EXPECTED.get(error["type"])
+    if expected is None:
+        return f"{message[0].lower()}{message[1:]} (got {_kind(got)})"
+    if error["type"] == "string_type" and isinstance(got, bool):
+        return f"{expected}, but YAML read yes/no/true/false/on/off as a boolean; put the text in quotes"
+    if error["type"] == "string_type" and isinstance(got, (int, float)):
+        return f"{expected}, got the number {got}; put it in quotes if it is text"
+    return f"{expected}, got {_kind(got)}"
+
+
+def _kind(value: Any) -> str:
+    """A short, human description of a YAML value for error messages."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) < 50 else value[:47] + "..."
+        return f"the text {shown!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "nothing" if value is None else type(value).__name__
+
+
+def _extra_key_hint(model: type[BaseModel], loc: Loc) -> str:
+    """A misspelled key in a mapping that allows extra keys (contact) shows up as a bad
+    value; if the key is close to a declared field, say so."""
+    if len(loc) < 1 or not isinstance(loc[-1], str):
+        return ""
+    parent = _model_at(model, loc[:-1])
+    if parent is None or parent.model_config.get("extra") != "allow":
+        return ""
+    known = _field_names(parent)
+    return "" if loc[-1] in known else did_you_mean(loc[-1], known)
 
 
 def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
@@ -186,12 +246,17 @@ def _posting_text(job: Job, jobs_dir: Path, doc: YamlDocument, problems: list[Pr
     value = (job.posting or "").strip()
     if not POSTING_FILE.match(value):
         return value
-    target = (jobs_dir / value).resolve()
+    try:
+        target = (jobs_dir / value).resolve()
+        exists = target.is_file()
+    except (OSError, ValueError) as exc:  # a name too long, or with a NUL byte
+        problems.append(doc.problem(("posting",), "posting", f"posting file name is unusable: {exc}"))
+        return ""
     if not target.is_relative_to(jobs_dir.resolve()):
         problems.append(doc.problem(("posting",), "posting",
                                     f"posting file '{value}' is outside the jobs/ folder"))
         return ""
-    if not target.is_file():
+    if not exists:
         siblings = [p.name for p in jobs_dir.iterdir() if p.suffix in (".txt", ".md")]
         problems.append(doc.problem(("posting",), "posting", f"posting file '{value}' not found "
                                     f"in {jobs_dir}{did_you_mean(value, siblings)}"))

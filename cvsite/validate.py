@@ -9,18 +9,29 @@ from cvsite.model import ITEM_TYPES, Job, Profile
 from cvsite.yamlsource import YamlDocument
 
 
-def check_profile(profile: Profile, doc: YamlDocument) -> list[Problem]:
+def check_profile(doc: YamlDocument) -> list[Problem]:
+    """Cross-item checks. They read the raw document, so they run (and report) even
+    when the profile has other errors: all problems are listed in one pass."""
+    return duplicate_ids(doc)
+
+
+def duplicate_ids(doc: YamlDocument) -> list[Problem]:
+    """Explicit ids must be unique across the whole profile (they name pages and anchors)."""
     problems: list[Problem] = []
+    data = doc.data if isinstance(doc.data, dict) else {}
     seen: dict[str, str] = {}
     for section in ITEM_TYPES:
-        for index, item in enumerate(profile.section(section)):
-            if not item.id:
+        entries = data.get(section)
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            raw = entry.get("id") if isinstance(entry, dict) else None
+            if not isinstance(raw, str) or not raw.strip():
                 continue
-            path = f"{section}[{index}].id"
-            if item.id in seen:
-                problems.append(doc.problem((section, index, "id"), path,
-                                            f"duplicate id '{item.id}' (also used by {seen[item.id]})"))
-            seen[item.id] = f"{section}[{index}]"
+            item_id, where = raw.strip(), f"{section}[{index}]"
+            if item_id in seen:
+                problems.append(doc.problem((section, index, "id"), f"{where}.id",
+                                            f"duplicate id '{item_id}' (also used by {seen[item_id]})"))
+            else:
+                seen[item_id] = where
     return problems
 
 

@@ -17,9 +17,11 @@ import yaml
 
 from cvsite.errors import CvsiteError, Problem
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_NODES = 2_000_000
+MAX_FILE_BYTES = 1024 * 1024
+"""A CV is tens of kilobytes; PyYAML's pure-Python parser needs seconds per megabyte."""
+MAX_NODES = 200_000
 MAX_DEPTH = 64
+MERGE_TAG = "tag:yaml.org,2002:merge"
 
 Loc = tuple[str | int, ...]
 
@@ -47,6 +49,14 @@ class YamlDocument:
 class _ScalarLoader(yaml.SafeLoader):
     """Safe loader whose timestamps stay strings: we parse partial dates ourselves."""
 
+    def fetch_flow_collection_start(self, token_class: type) -> None:
+        """Refuse `[[[[...` early: PyYAML's scanner slows down quadratically with flow depth."""
+        if self.flow_level >= MAX_DEPTH:
+            raise yaml.scanner.ScannerError(
+                None, None, f"nesting deeper than {MAX_DEPTH} levels", self.get_mark()
+            )
+        super().fetch_flow_collection_start(token_class)
+
 
 _ScalarLoader.add_constructor(
     "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
@@ -54,15 +64,34 @@ _ScalarLoader.add_constructor(
 
 
 class _Builder:
+    """Turns composed nodes into plain values, recording positions and bounding the work."""
+
     def __init__(self, loader: _ScalarLoader) -> None:
         self.loader = loader
         self.positions: dict[Loc, tuple[int, int]] = {}
-        self.count = 0
+        self.sizes: dict[int, int] = {}
+
+    def measure(self, node: yaml.Node, depth: int = 0) -> int:
+        """How many values `node` expands to, counting every alias use.
+
+        Memoised per node, so a billion-laughs document is measured (and refused)
+        in microseconds, before anything is built.
+        """
+        if depth > MAX_DEPTH:
+            raise _Refused(node, f"nesting deeper than {MAX_DEPTH} levels (or an alias that contains itself)")
+        if id(node) in self.sizes:
+            return self.sizes[id(node)]
+        size = 1
+        if isinstance(node, yaml.MappingNode):
+            size += sum(self.measure(k, depth + 1) + self.measure(v, depth + 1) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            size += sum(self.measure(child, depth + 1) for child in node.value)
+        if size > MAX_NODES:
+            raise _Refused(node, f"document expands to more than {MAX_NODES} values (a YAML alias bomb?)")
+        self.sizes[id(node)] = size
+        return size
 
     def build(self, node: yaml.Node, loc: Loc, depth: int) -> Any:
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise _Refused(node, "document expands to too many values (YAML alias bomb?)")
         if depth > MAX_DEPTH:
             raise _Refused(node, f"nesting deeper than {MAX_DEPTH} levels")
         self.positions.setdefault(loc, _mark(node))
@@ -70,20 +99,39 @@ class _Builder:
             return self._mapping(node, loc, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, (*loc, i), depth + 1) for i, child in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError) as exc:  # e.g. an integer with 5000 digits
+            raise _Refused(node, f"cannot read this value: {str(exc).split(';')[0]}") from None
 
-    def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[Any, Any]:
-        self.loader.flatten_mapping(node)
-        result: dict[Any, Any] = {}
+    def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
+        """Merge keys (`<<: *base`) first, then the explicit keys, which win over merged ones."""
+        merged: dict[str, Any] = {}
+        result: dict[str, Any] = {}
+        marks: dict[Loc, tuple[int, int]] = {}
         for key_node, value_node in node.value:
-            key = self.build(key_node, (*loc, "<key>"), depth + 1)
-            if not isinstance(key, (str, int, float, bool)) or key is None:
+            if key_node.tag == MERGE_TAG:
+                for source in self._merge_sources(key_node, value_node):
+                    for key, value in self._mapping(source, loc, depth + 1).items():
+                        merged.setdefault(key, value)
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
                 raise _Refused(key_node, "mapping keys must be plain text")
+            key = str(key_node.value)
             if key in result:
                 raise _Refused(key_node, f"duplicate key '{key}'")
-            result[key] = self.build(value_node, (*loc, str(key)), depth + 1)
-            self.positions[(*loc, str(key))] = _mark(key_node)
-        return result
+            result[key] = self.build(value_node, (*loc, key), depth + 1)
+            marks[(*loc, key)] = _mark(key_node)
+        self.positions.update(marks)
+        return {**merged, **result}
+
+    @staticmethod
+    def _merge_sources(key: yaml.Node, value: yaml.Node) -> list[yaml.MappingNode]:
+        """`<<: *a` or `<<: [*a, *b]`; earlier mappings take precedence, as YAML specifies."""
+        sources = value.value if isinstance(value, yaml.SequenceNode) else [value]
+        if not all(isinstance(source, yaml.MappingNode) for source in sources):
+            raise _Refused(key, "'<<' (merge) takes a mapping or a list of mappings")
+        return sources
 
 
 class _Refused(Exception):
@@ -113,6 +161,8 @@ def read_text(path: Path, name: str, limit: int = MAX_FILE_BYTES) -> str:
         raise fail("is a directory, expected a file")
     if not path.exists():
         raise fail("file not found")
+    if not path.is_file():  # a FIFO or device would block or never end
+        raise fail("is not a regular file")
     try:
         size = path.stat().st_size
         if size > limit:
@@ -133,12 +183,17 @@ def read_text(path: Path, name: str, limit: int = MAX_FILE_BYTES) -> str:
 
 
 def parse_yaml(text: str, name: str) -> YamlDocument:
-    loader = _ScalarLoader(text)
+    """Parse YAML text into a YamlDocument, or raise CvsiteError with the line at fault."""
+    try:
+        loader = _ScalarLoader(text)
+    except yaml.reader.ReaderError as exc:
+        raise CvsiteError([_reader_problem(exc, text, name)]) from None
     try:
         node = loader.get_single_node()
         if node is None:
             raise CvsiteError([Problem(name, 1, 1, "", "file is empty")])
         builder = _Builder(loader)
+        builder.measure(node)
         data = builder.build(node, (), 0)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -155,3 +210,12 @@ def parse_yaml(text: str, name: str) -> YamlDocument:
     finally:
         loader.dispose()
     return YamlDocument(name, data, builder.positions)
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, name: str) -> Problem:
+    """PyYAML rejects control characters with a character offset; turn it into a line."""
+    before = text[: exc.position]
+    line = before.count("\n") + 1
+    column = exc.position - (before.rfind("\n") + 1) + 1
+    char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+    return Problem(name, line, column, "", f"invalid character {char}: {exc.reason}")
