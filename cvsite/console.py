@@ -21,7 +21,7 @@ def echo_problems(problems: Iterable[Problem], label: str = "error", color: str 
     colored = use_color()
     for problem in problems:
         kind = click.style(f"{label}:", fg=color, bold=True) if colored else f"{label}:"
-        where = f"{problem.file}:{problem.line}:{problem.column}:"
+        where = f"{problem.file}:{problem.line}:{problem.column}:" if problem.line else f"{problem.file}:"
         field = f" {problem.path}:" if problem.path else ""
         code = f" [{problem.code}]" if problem.code else ""
         click.echo(f"{where} {kind}{field} {problem.message}{code}", err=True, color=colored)

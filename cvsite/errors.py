@@ -23,7 +23,7 @@ class Problem:
     suggestion: str | None = None
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
+        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         field = f" {self.path}:" if self.path else ""
         tail = f" ({self.suggestion})" if self.suggestion and self.code else ""
         code = f" [{self.code}]" if self.code else ""

@@ -170,6 +170,9 @@ class Item(Model):
 
     id: str | None = Field(None, description="Unique id; derived from the title when omitted")
     tags: list[Tag] = Field(default_factory=list)
+    ignore_checks: list[str] = Field(
+        default_factory=list, description="`cvsite check` codes to silence for this item only"
+    )
 
     def label(self) -> str:
         """How the item is named in reports; each kind of item says it best."""
@@ -212,6 +215,8 @@ class Experience(Item, Period):
     url: Url | None = None
     summary: Markdown | None = None
     highlights: list[HighlightIn] = Field(default_factory=list)
+    kind: Literal["work", "volunteer"] = "work"
+    org_description: str | None = Field(None, description="What the organisation does, e.g. 'Online grocer'")
 
     def label(self) -> str:
         return f"{self.role}, {self.org}"
@@ -227,6 +232,11 @@ class Project(Item, Period):
     start: Date | None = None
     end: EndDate | None = None
     featured: bool = False
+    highlights: list[HighlightIn] = Field(default_factory=list)
+    roles: list[str] = Field(default_factory=list, description="Your roles, e.g. 'Team lead'")
+    entity: str | None = Field(None, description="Who the project was for or with")
+    kind: str | None = Field(None, description="What sort of project: application, talk, library…")
+    keywords: list[str] = Field(default_factory=list, description="Keywords as written; `tags` tailor")
 
     def label(self) -> str:
         return self.title
@@ -251,6 +261,11 @@ class Education(Item, Period):
     end: EndDate | None = None
     location: str | None = None
     summary: Markdown | None = None
+    url: Url | None = None
+    area: str | None = Field(None, description="Field of study, e.g. 'Computer Science'")
+    study_type: str | None = Field(None, description="Kind of degree, e.g. 'Bachelor'")
+    score: str | None = Field(None, description="Grade or GPA")
+    courses: list[str] = Field(default_factory=list)
 
     def label(self) -> str:
         return f"{self.degree}, {self.institution}"
@@ -260,6 +275,7 @@ class Skill(Item):
     name: Text
     aliases: list[str] = Field(default_factory=list)
     group: str | None = None
+    level: str | None = Field(None, description="Free text such as 'advanced'")
 
     def label(self) -> str:
         return self.name
@@ -275,6 +291,7 @@ class Language(Item):
 
 Paper = Literal["a4", "letter"]
 SectionName = Literal[SECTIONS]  # type: ignore[valid-type]
+LimitKey = Literal[(*SECTIONS, "highlights")]  # type: ignore[valid-type]
 
 
 class PdfOptions(Model):
@@ -287,6 +304,34 @@ class ChecksOptions(Model):
     words: list[str] = Field(default_factory=list, description="Extra words the spell check accepts")
 
 
+class Address(Model):
+    """Postal address parts: kept for export, never shown on the page (`location` is)."""
+
+    street: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    region: str | None = None
+    country_code: str | None = None
+
+
+class Interest(Model):
+    name: Text
+    keywords: list[str] = Field(default_factory=list)
+
+
+class Reference(Model):
+    name: Text
+    reference: Markdown | None = None
+
+
+class ResumeMeta(Model):
+    """The `meta` block of an imported JSON Resume, written back on export."""
+
+    canonical: str | None = None
+    version: str | None = None
+    last_modified: str | None = None
+
+
 class Profile(Model):
     """profile.yaml: everything about you, written once."""
 
@@ -297,12 +342,16 @@ class Profile(Model):
     location: str | None = None
     summary: Markdown | None = None
     contact: Contact = Field(default_factory=Contact)
+    image: str | None = Field(None, description="Photo URL kept from an import; never shown (invites bias)")
+    address: Address | None = Field(None, description="Postal address kept for export; pages show `location`")
     experience: list[Experience] = Field(default_factory=list)
     projects: list[Project] = Field(default_factory=list)
     contributions: list[Contribution] = Field(default_factory=list)
     education: list[Education] = Field(default_factory=list)
     skills: list[Skill] = Field(default_factory=list)
     languages: list[Language] = Field(default_factory=list)
+    interests: list[Interest] = Field(default_factory=list)
+    references: list[Reference] = Field(default_factory=list)
     aliases: dict[str, str] = Field(default_factory=dict, description="Your synonyms: {term: canonical}")
     theme: str = "modern"
     language: str = Field("en", description="Locale of labels and dates (en, de)")
@@ -310,6 +359,7 @@ class Profile(Model):
     base_url: Url | None = Field(None, description="Public URL of the site, for canonical links")
     domain: str | None = Field(None, description="Custom domain; written to CNAME")
     checks: ChecksOptions = Field(default_factory=ChecksOptions)
+    meta: ResumeMeta | None = Field(None, description="JSON Resume `meta`, kept for export")
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
 
@@ -327,7 +377,9 @@ class Job(Model):
     url: Url | None = Field(None, description="Where the job was advertised")
     tags: dict[Tag, float] = Field(default_factory=dict, description="{tag: weight}")
     exclude: list[Tag] = Field(default_factory=list)
-    limit: dict[SectionName, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+    limit: dict[LimitKey, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict, description="{section: max items}; `highlights` caps bullets per role"
+    )
     sections: list[SectionName] | None = None
     headline: str | None = None
     pitch: str | None = None

@@ -1,0 +1,804 @@
+"""JSON Resume interop: import a resume.json as a profile directory, export a profile or tailored CV.
+
+JSON Resume (schema 1.x) is the format most CV tools and themes read. The import
+validates the document against models that mirror the schema with unknown keys
+forbidden, so a typo is reported at its JSON path (`$.work[2].startDate`) instead
+of being dropped without a word. Every value the schema carries has a field in
+the profile, so exporting an imported profile gives the same document back. The
+export of a tailored CV consumes `TailoredCV` only for the list items, so an item
+excluded for the job cannot appear in it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlparse
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
+
+from cvsite.errors import CvsiteError, Problem, did_you_mean
+from cvsite.loader import load_workspace
+from cvsite.model import (
+    ITEM_TYPES,
+    Contact,
+    Contribution,
+    Date,
+    Education,
+    EndDate,
+    Experience,
+    Item,
+    Language,
+    Model,
+    PartialDate,
+    Period,
+    Profile,
+    Project,
+    Skill,
+    Text,
+    Url,
+    kebab,
+    parse_date,
+)
+from cvsite.schema import SCHEMA_DIR, modeline, write_schemas
+from cvsite.tailored import TailoredCV
+from cvsite.yamlsource import YamlDocument, parse_yaml, read_text
+
+SCHEMA_URL = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
+# The official schema's date pattern; `parse_date` then rejects months and days that do not exist.
+_ISO_DATE = re.compile(r"^([1-2][0-9]{3}-[0-1][0-9]-[0-3][0-9]|[1-2][0-9]{3}-[0-1][0-9]|[1-2][0-9]{3})$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # the rule Contact.email applies
+
+
+# --- The JSON Resume document, as the import reads it -------------------------------------------
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _iso_date(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"a date is text written YYYY, YYYY-MM or YYYY-MM-DD (got {_kind(value)})")
+    value = value.strip()
+    if not _ISO_DATE.match(value):
+        raise ValueError(f"'{value}' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
+    parse_date(value)
+    return value
+
+
+def _email(value: Any) -> Any:
+    if isinstance(value, str) and not _EMAIL.match(value.strip()):
+        raise ValueError(f"'{value.strip()}' is not an e-mail address")
+    return value
+
+
+def _without_blanks(value: Any) -> Any:
+    return [v for v in value if not _blank(v)] if isinstance(value, list) else value
+
+
+IsoDate = Annotated[str, BeforeValidator(_iso_date)]
+Email = Annotated[str, BeforeValidator(_email)]
+Words = Annotated[list[Text], BeforeValidator(_without_blanks)]
+
+
+class _Span(Model, Period):
+    """cvsite's own rule for an end before a start, applied to JSON Resume dates."""
+
+    start: Date | None = None
+    end: EndDate | None = None
+
+
+class _Part(BaseModel):
+    """An object of the document; empty strings and nulls count as absent, as resume tools write them."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_blanks(cls, data: Any) -> Any:
+        return {k: v for k, v in data.items() if not _blank(v)} if isinstance(data, dict) else data
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> _Part:
+        start, end = getattr(self, "startDate", None), getattr(self, "endDate", None)
+        if start and end:
+            try:
+                _Span(start=start, end=end)
+            except ValidationError:
+                raise PydanticCustomError("end_before_start", "ends ({end}) before it starts ({start})",
+                                          {"end": end, "start": start}) from None
+        return self
+
+
+class JrLocation(_Part):
+    address: str | None = None
+    postalCode: str | None = None
+    city: str | None = None
+    countryCode: str | None = None
+    region: str | None = None
+
+
+class JrProfile(_Part):
+    network: str | None = None
+    username: str | None = None
+    url: Url | None = None
+
+
+class JrBasics(_Part):
+    name: Text
+    label: Text
+    image: str | None = None
+    email: Email | None = None
+    phone: str | None = None
+    url: Url | None = None
+    summary: str | None = None
+    location: JrLocation | None = None
+    profiles: list[JrProfile] = Field(default_factory=list)
+
+
+class JrWork(_Part):
+    name: Text
+    position: Text
+    url: Url | None = None
+    startDate: IsoDate
+    endDate: IsoDate | None = None
+    summary: str | None = None
+    highlights: Words = Field(default_factory=list)
+    location: str | None = None
+    description: str | None = None
+
+
+class JrVolunteer(_Part):
+    organization: Text
+    position: Text
+    url: Url | None = None
+    startDate: IsoDate
+    endDate: IsoDate | None = None
+    summary: str | None = None
+    highlights: Words = Field(default_factory=list)
+
+
+class JrEducation(_Part):
+    institution: Text
+    url: Url | None = None
+    area: str | None = None
+    studyType: str | None = None
+    startDate: IsoDate | None = None
+    endDate: IsoDate | None = None
+    score: str | None = None
+    courses: Words = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _names_a_degree(self) -> JrEducation:
+        if not self.area and not self.studyType:
+            raise PydanticCustomError("no_degree", "needs a studyType or an area: cvsite names the degree")
+        return self
+
+
+class JrAward(_Part):
+    title: Text
+    date: IsoDate | None = None
+    awarder: str | None = None
+    summary: str | None = None
+
+
+class JrCertificate(_Part):
+    name: Text
+    date: IsoDate | None = None
+    issuer: str | None = None
+    url: Url | None = None
+
+
+class JrPublication(_Part):
+    name: Text
+    publisher: str | None = None
+    releaseDate: IsoDate | None = None
+    url: Url | None = None
+    summary: str | None = None
+
+
+class JrSkill(_Part):
+    name: Text
+    level: str | None = None
+    keywords: Words = Field(default_factory=list)
+
+
+class JrLanguage(_Part):
+    language: Text
+    fluency: str | None = None
+
+
+class JrInterest(_Part):
+    name: Text
+    keywords: Words = Field(default_factory=list)
+
+
+class JrReference(_Part):
+    name: Text
+    reference: str | None = None
+
+
+class JrProject(_Part):
+    name: Text
+    startDate: IsoDate | None = None
+    endDate: IsoDate | None = None
+    description: str | None = None
+    highlights: Words = Field(default_factory=list)
+    url: Url | None = None
+    roles: Words = Field(default_factory=list)
+    entity: str | None = None
+    type: str | None = None
+    keywords: Words = Field(default_factory=list)
+
+
+class JrMeta(_Part):
+    canonical: str | None = None
+    version: str | None = None
+    lastModified: str | None = None
+
+
+class JsonResume(_Part):
+    schema_: str | None = Field(None, alias="$schema")
+    basics: JrBasics
+    work: list[JrWork] = Field(default_factory=list)
+    volunteer: list[JrVolunteer] = Field(default_factory=list)
+    education: list[JrEducation] = Field(default_factory=list)
+    awards: list[JrAward] = Field(default_factory=list)
+    certificates: list[JrCertificate] = Field(default_factory=list)
+    publications: list[JrPublication] = Field(default_factory=list)
+    skills: list[JrSkill] = Field(default_factory=list)
+    languages: list[JrLanguage] = Field(default_factory=list)
+    interests: list[JrInterest] = Field(default_factory=list)
+    references: list[JrReference] = Field(default_factory=list)
+    projects: list[JrProject] = Field(default_factory=list)
+    meta: JrMeta | None = None
+
+
+# --- Reading and reporting bad input ------------------------------------------------------------
+
+
+def read_jsonresume(file: Path) -> JsonResume:
+    """Parse and validate a JSON Resume file, or raise CvsiteError with every problem at its JSON path."""
+    name = str(file)
+    text = read_text(Path(file), name)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CvsiteError([Problem(name, exc.lineno, exc.colno, "", f"not valid JSON: {exc.msg}")]) from None
+    except RecursionError:
+        raise CvsiteError([Problem(name, 1, 1, "", "nesting is too deep")]) from None
+    if not isinstance(data, dict):
+        raise CvsiteError([Problem(name, 1, 1, "$", f"expected a JSON object, got {_kind(data)}")])
+    try:
+        return JsonResume.model_validate(data)
+    except ValidationError as exc:
+        doc = _positions(text, name)
+        problems = [_problem(error, name, doc) for error in exc.errors()]
+        raise CvsiteError(sorted(problems, key=lambda p: (p.line, p.column))) from None
+
+
+def _positions(text: str, name: str) -> YamlDocument | None:
+    """Line and column of every JSON path. JSON is YAML once its tabs (only ever whitespace
+    outside strings) are spaces, and the YAML loader already records positions."""
+    try:
+        return parse_yaml(text.replace("\t", " "), name)
+    except CvsiteError:
+        return None
+
+
+def _problem(error: Any, name: str, doc: YamlDocument | None) -> Problem:
+    loc = tuple(error["loc"])
+    if error["type"] == "end_before_start":
+        loc = (*loc, "endDate")
+    line, column = doc.where(loc) if doc else (0, 0)
+    return Problem(name, line, column, json_path(loc), _message(error, loc))
+
+
+def json_path(loc: tuple[Any, ...]) -> str:
+    """('work', 2, 'startDate') -> '$.work[2].startDate'."""
+    return "$" + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc)
+
+
+_EXPECTED = {
+    "string_type": "text",
+    "list_type": "a list",
+    "model_type": "an object",
+    "model_attributes_type": "an object",
+    "dict_type": "an object",
+}
+
+
+def _message(error: Any, loc: tuple[Any, ...]) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        known = _known_keys(loc[:-1])
+        return f"unknown key '{loc[-1]}'{did_you_mean(str(loc[-1]), known)}"
+    if kind == "missing":
+        return "is missing; cvsite needs it to import this entry"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind in _EXPECTED:
+        return f"expected {_EXPECTED[kind]}, got {_kind(error['input'])}"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def _known_keys(loc: tuple[Any, ...]) -> list[str]:
+    """The keys JSON Resume allows at `loc`, to suggest the one a typo meant."""
+    model: type[BaseModel] = JsonResume
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        annotation = model.model_fields[part].annotation if part in model.model_fields else None
+        inner = _model_in(annotation)
+        if inner is None:
+            return []
+        model = inner
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found:
+            return found
+    return None
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if value is None:
+        return "null"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    shown = repr(value) if len(repr(value)) < 60 else repr(value)[:57] + "..."
+    return f"text {shown}"
+
+
+# --- Import -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    """What the import did: where each part of the document went, and what had no home."""
+
+    source: Path
+    profile_file: Path
+    mapped: list[tuple[str, str]] = field(default_factory=list)
+    no_home: list[tuple[str, str]] = field(default_factory=list)
+
+    def lines(self, verbose: int = 0) -> list[str]:
+        out = [f"Imported {self.source} into {self.profile_file}"]
+        if verbose >= 0:
+            out += [f"  {source} -> {target}" for source, target in self.mapped]
+        if self.no_home:
+            out.append("No home in the profile (not imported):")
+            out += [f"  {source}: {why}" for source, why in self.no_home]
+        return out
+
+
+@cache
+def _networks() -> dict[str, dict[str, str]]:
+    text = (resources.files("cvsite") / "data" / "jsonresume.yaml").read_text("utf-8")
+    return dict(yaml.safe_load(text)["networks"])
+
+
+def import_jsonresume(file: Path, out_dir: Path, force: bool = False) -> ImportReport:
+    """Write OUT_DIR/profile.yaml (plus editor schemas and an empty jobs/) from a JSON Resume file."""
+    resume = read_jsonresume(file)
+    target = Path(out_dir) / "profile.yaml"
+    if target.exists() and not force:
+        raise CvsiteError([Problem(str(target), 0, 0, "", "already exists; pass --force to overwrite it")])
+    report = ImportReport(Path(file), target)
+    data = profile_data(resume, report)
+    Profile.model_validate(data)  # what is written must load; the import's models make sure it does
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(modeline("profile") + dump_yaml(data), encoding="utf-8")
+        write_schemas(target.parent / SCHEMA_DIR)
+        (target.parent / "jobs").mkdir(exist_ok=True)
+    except OSError as exc:
+        raise CvsiteError([Problem(str(target), 0, 0, "", f"cannot write: {exc.strerror or exc}")]) from None
+    return report
+
+
+def profile_data(resume: JsonResume, report: ImportReport) -> dict[str, Any]:
+    """The profile.yaml content for a JSON Resume document, recording every mapping in `report`."""
+    b = resume.basics
+    for key, target in (("name", "name"), ("label", "headline"), ("summary", "summary"),
+                        ("image", "image (kept for export; pages never show a photo)")):
+        if getattr(b, key):
+            report.mapped.append((f"$.basics.{key}", target))
+    if b.location:
+        report.mapped.append(("$.basics.location", f"location '{_place(b.location) or ''}' and address"))
+    data: dict[str, Any] = {
+        "name": b.name,
+        "headline": b.label,
+        "location": _place(b.location),
+        "summary": b.summary,
+        "contact": _contact(b, report),
+        "image": b.image,
+        "address": _address(b.location),
+        **_sections(resume, report),
+    }
+    return _compact(data)
+
+
+def _place(location: JrLocation | None) -> str | None:
+    """What the page shows as the location: city, region, country; never the street."""
+    if location is None:
+        return None
+    parts = (location.city, location.region, location.countryCode)
+    return ", ".join(dict.fromkeys(p for p in parts if p)) or None
+
+
+def _address(location: JrLocation | None) -> dict[str, Any] | None:
+    if location is None:
+        return None
+    return {"street": location.address, "postal_code": location.postalCode, "city": location.city,
+            "region": location.region, "country_code": location.countryCode}
+
+
+def _contact(basics: JrBasics, report: ImportReport) -> dict[str, Any]:
+    contact: dict[str, Any] = {"email": basics.email, "phone": basics.phone, "website": basics.url}
+    for key, target in (("email", "email"), ("phone", "phone"), ("url", "website")):
+        if getattr(basics, key):
+            report.mapped.append((f"$.basics.{key}", f"contact.{target}"))
+    for index, entry in enumerate(basics.profiles):
+        _social(entry, f"$.basics.profiles[{index}]", contact, report)
+    return contact
+
+
+def _social(entry: JrProfile, path: str, contact: dict[str, Any], report: ImportReport) -> None:
+    """A network profile becomes `contact.github`/`contact.linkedin` (user name, or URL when it is
+    not the usual link) or `contact.<network>: URL`."""
+    network = entry.network or _host(entry.url)
+    key = network.lower() if network.lower() in _networks() else network
+    if not key or not (entry.url or entry.username):
+        report.no_home.append((path, "needs a network and a url or username"))
+        return
+    if key in contact or (key not in _networks() and key in Contact.model_fields):
+        report.no_home.append((path, f"contact.{key} is already taken"))
+        return
+    if key in _networks():
+        value = _known_network_value(key, entry)
+    elif entry.url:
+        value = entry.url
+    else:
+        report.no_home.append((path, f"a {network} user name without a url; contact keeps links"))
+        return
+    contact[key] = value
+    report.mapped.append((f"{path} ({network})", f"contact.{key}"))
+    if entry.username and value == entry.url and _last_segment(entry.url) != entry.username:
+        report.no_home.append((f"{path}.username", f"'{entry.username}' is not the end of the url; "
+                                                   "the url is kept"))
+
+
+def _known_network_value(key: str, entry: JrProfile) -> str:
+    usual = _networks()[key]["url"].format(username=entry.username) if entry.username else None
+    if entry.url is None or entry.url == usual:
+        return str(entry.username)
+    return entry.url
+
+
+def _host(url: str | None) -> str:
+    """A network's name from its link when the entry gives none: `github.com`."""
+    host = urlparse(url).hostname or "" if url else ""
+    return host.removeprefix("www.")
+
+
+def _last_segment(url: str) -> str:
+    return urlparse(url).path.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _tags(words: list[str]) -> list[str]:
+    return list(dict.fromkeys(tag for tag in map(kebab, words) if tag))
+
+
+def _sections(resume: JsonResume, report: ImportReport) -> dict[str, Any]:
+    experience = [_work(w) for w in resume.work] + [_volunteer(v) for v in resume.volunteer]
+    contributions = ([_award(a) for a in resume.awards] + [_certificate(c) for c in resume.certificates]
+                     + [_publication(p) for p in resume.publications])
+    sections = {
+        "experience": experience,
+        "projects": [_project(p) for p in resume.projects],
+        "contributions": contributions,
+        "education": [_education(e) for e in resume.education],
+        "skills": [{"name": s.name, "level": s.level, "aliases": s.keywords, "tags": _tags(s.keywords)}
+                   for s in resume.skills],
+        "languages": [{"name": lang.language, "level": lang.fluency} for lang in resume.languages],
+        "interests": [{"name": i.name, "keywords": i.keywords} for i in resume.interests],
+        "references": [{"name": r.name, "reference": r.reference} for r in resume.references],
+    }
+    if resume.meta:
+        m = resume.meta
+        sections["meta"] = {"canonical": m.canonical, "version": m.version, "last_modified": m.lastModified}
+    for source, target in _SECTION_TARGETS:
+        count = len(getattr(resume, source) or []) if source != "meta" else int(resume.meta is not None)
+        if count:
+            report.mapped.append((f"$.{source} ({count})", target))
+    return sections
+
+
+_SECTION_TARGETS = (
+    ("work", "experience"),
+    ("volunteer", "experience (kind: volunteer)"),
+    ("projects", "projects (url -> links.website; keywords -> keywords and tags)"),
+    ("awards", "contributions (kind: award)"),
+    ("certificates", "contributions (kind: certificate)"),
+    ("publications", "contributions (kind: publication)"),
+    ("education", "education"),
+    ("skills", "skills (keywords -> aliases and tags)"),
+    ("languages", "languages"),
+    ("interests", "interests"),
+    ("references", "references"),
+    ("meta", "meta"),
+)
+
+
+def _work(w: JrWork) -> dict[str, Any]:
+    return {"role": w.position, "org": w.name, "org_description": w.description, "start": w.startDate,
+            "end": w.endDate, "location": w.location, "url": w.url, "summary": w.summary,
+            "highlights": w.highlights}
+
+
+def _volunteer(v: JrVolunteer) -> dict[str, Any]:
+    return {"role": v.position, "org": v.organization, "kind": "volunteer", "start": v.startDate,
+            "end": v.endDate, "url": v.url, "summary": v.summary, "highlights": v.highlights}
+
+
+def _project(p: JrProject) -> dict[str, Any]:
+    return {"title": p.name, "kind": p.type, "entity": p.entity, "roles": p.roles, "start": p.startDate,
+            "end": p.endDate, "summary": p.description, "highlights": p.highlights,
+            "links": {"website": p.url}, "keywords": p.keywords, "tags": _tags(p.keywords)}
+
+
+def _education(e: JrEducation) -> dict[str, Any]:
+    degree = f"{e.studyType} in {e.area}" if e.studyType and e.area else e.studyType or e.area
+    return {"degree": degree, "institution": e.institution, "study_type": e.studyType, "area": e.area,
+            "start": e.startDate, "end": e.endDate, "score": e.score, "courses": e.courses, "url": e.url}
+
+
+def _award(a: JrAward) -> dict[str, Any]:
+    return {"kind": "award", "title": a.title, "where": a.awarder, "date": a.date, "summary": a.summary}
+
+
+def _certificate(c: JrCertificate) -> dict[str, Any]:
+    return {"kind": "certificate", "title": c.name, "where": c.issuer, "date": c.date, "url": c.url}
+
+
+def _publication(p: JrPublication) -> dict[str, Any]:
+    return {"kind": "publication", "title": p.name, "where": p.publisher, "date": p.releaseDate,
+            "url": p.url, "summary": p.summary}
+
+
+def _compact(value: Any) -> Any:
+    """Drop empty values at every level, so profile.yaml holds only what was said."""
+    if isinstance(value, dict):
+        pairs = ((k, _compact(v)) for k, v in value.items())
+        return {k: v for k, v in pairs if v not in (None, "", [], {})}
+    if isinstance(value, list):
+        return [_compact(v) for v in value]
+    return value
+
+
+class _Dumper(yaml.SafeDumper):
+    """Indented lists and multi-line text as `|` blocks, like a hand-written profile."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump_yaml(data: dict[str, Any]) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000)
+
+
+# --- Export -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    """One list item to export, with the highlights the CV shows for it."""
+
+    item: Item
+    highlights: list[str]
+
+
+@dataclass
+class Export:
+    """A JSON Resume document, and the profile fields JSON Resume has no place for."""
+
+    document: dict[str, Any]
+    no_home: list[str]
+
+
+def export_jsonresume(profile: Profile, cv: TailoredCV | None = None) -> dict[str, Any]:
+    """The profile as a JSON Resume document; with `cv`, that CV's items in its order and nothing else.
+
+    The profile still supplies what is not tailored: image, address, interests,
+    references and meta. `cv.person` supplies the header, so a job's headline wins.
+    """
+    return build_export(profile, cv).document
+
+
+def build_export(profile: Profile, cv: TailoredCV | None = None) -> Export:
+    """`export_jsonresume`, plus which profile fields had no place (for the command to say so)."""
+    lost: Counter[str] = Counter()
+    person = cv.person if cv else profile
+    basics = {
+        "name": person.name, "label": person.headline, "image": profile.image,
+        "email": person.contact.email, "phone": person.contact.phone, "url": person.contact.website,
+        "summary": person.summary, "location": _location_out(profile, person.location),
+        "profiles": _profiles_out(person.contact),
+    }
+    if person.pitch:
+        lost["pitch"] += 1
+    document: dict[str, Any] = {"$schema": SCHEMA_URL, "basics": basics}
+    for entry in _entries(profile, cv):
+        key, value = _entry_out(entry, lost)
+        document.setdefault(key, []).append(value)
+    document["interests"] = [{"name": i.name, "keywords": i.keywords} for i in profile.interests]
+    document["references"] = [{"name": r.name, "reference": r.reference} for r in profile.references]
+    if profile.meta:
+        m = profile.meta
+        document["meta"] = {"canonical": m.canonical, "version": m.version, "lastModified": m.last_modified}
+    notes = [f"{where}: no JSON Resume field" + (f" ({count} items)" if count > 1 else "")
+             for where, count in sorted(lost.items())]
+    return Export(_compact(document), notes)
+
+
+def _entries(profile: Profile, cv: TailoredCV | None) -> list[_Entry]:
+    if cv is None:
+        return [_Entry(item, [h.text for h in getattr(item, "highlights", [])])
+                for name in ITEM_TYPES for item in profile.section(name)]
+    return [_Entry(ranked.item, [h.text for h in ranked.highlights])
+            for section in cv.sections for ranked in section.items]
+
+
+def _location_out(profile: Profile, location: str | None) -> dict[str, Any] | None:
+    if profile.address:
+        a = profile.address
+        return {"address": a.street, "postalCode": a.postal_code, "city": a.city,
+                "countryCode": a.country_code, "region": a.region}
+    return {"city": location} if location else None
+
+
+def _profiles_out(contact: Contact) -> list[dict[str, Any]]:
+    out = []
+    for key, network in _networks().items():
+        value = getattr(contact, key, None)
+        if not value:
+            continue
+        if value.startswith(("http://", "https://")):
+            out.append({"network": network["name"], "username": _last_segment(value), "url": value})
+        else:
+            out.append({"network": network["name"], "username": value,
+                        "url": network["url"].format(username=value)})
+    for key, url in (contact.model_extra or {}).items():
+        out.append({"network": key, "username": _last_segment(url), "url": url})
+    return out
+
+
+def _date(value: Any) -> str | None:
+    return str(value) if isinstance(value, PartialDate) else None
+
+
+def _unused(lost: Counter[str], item: Item, where: str, names: tuple[str, ...]) -> None:
+    for name in names:
+        if getattr(item, name, None):
+            lost[f"{where}.{name}"] += 1
+
+
+def _entry_out(entry: _Entry, lost: Counter[str]) -> tuple[str, dict[str, Any]]:
+    item = entry.item
+    if isinstance(item, Experience):
+        return _experience_out(item, entry.highlights, lost)
+    if isinstance(item, Project):
+        return "projects", _project_out(item, entry.highlights, lost)
+    if isinstance(item, Contribution):
+        return _contribution_out(item, lost)
+    if isinstance(item, Education):
+        _unused(lost, item, "education", ("location", "summary"))
+        return "education", _education_out(item)
+    if isinstance(item, Skill):
+        _unused(lost, item, "skills", ("group",))
+        return "skills", {"name": item.name, "level": item.level, "keywords": item.aliases}
+    assert isinstance(item, Language)
+    return "languages", {"language": item.name, "fluency": item.level}
+
+
+def _experience_out(
+    item: Experience, highlights: list[str], lost: Counter[str]
+) -> tuple[str, dict[str, Any]]:
+    common = {"position": item.role, "url": item.url, "startDate": _date(item.start),
+              "endDate": _date(item.end), "summary": item.summary, "highlights": highlights}
+    if item.kind == "volunteer":
+        _unused(lost, item, "volunteer", ("location", "org_description"))
+        return "volunteer", {"organization": item.org, **common}
+    return "work", {"name": item.org, **common, "location": item.location,
+                    "description": item.org_description}
+
+
+def _project_out(item: Project, highlights: list[str], lost: Counter[str]) -> dict[str, Any]:
+    links = list(item.links.items())
+    url = item.links.get("website") or (links[0][1] if links else None)
+    if len(links) > 1:
+        lost["projects.links beyond the first"] += 1
+    return {"name": item.title, "startDate": _date(item.start or item.date), "endDate": _date(item.end),
+            "description": item.summary,
+            "highlights": [t for t in (item.contribution, item.outcome) if t] + highlights,
+            "url": url, "roles": item.roles, "entity": item.entity, "type": item.kind,
+            "keywords": item.keywords or item.tags}
+
+
+_CONTRIBUTION_KEYS = {
+    "award": "awards", "certificate": "certificates", "publication": "publications", "post": "publications",
+}
+
+
+def _contribution_out(item: Contribution, lost: Counter[str]) -> tuple[str, dict[str, Any]]:
+    """Awards, certificates and publications have sections of their own; other kinds
+    (talks, packages, pull requests) are projects whose `type` says what they are."""
+    key = _CONTRIBUTION_KEYS.get(item.kind)
+    date = _date(item.date)
+    if key == "awards":
+        _unused(lost, item, "awards", ("url",))
+        return key, {"title": item.title, "date": date, "awarder": item.where, "summary": item.summary}
+    if key == "certificates":
+        _unused(lost, item, "certificates", ("summary",))
+        return key, {"name": item.title, "date": date, "issuer": item.where, "url": item.url}
+    if key == "publications":
+        return key, {"name": item.title, "publisher": item.where, "releaseDate": date, "url": item.url,
+                     "summary": item.summary}
+    return "projects", {"name": item.title, "startDate": date, "description": item.summary,
+                        "url": item.url, "entity": item.where, "type": item.kind}
+
+
+def _education_out(item: Education) -> dict[str, Any]:
+    study_type = item.study_type or (None if item.area else item.degree)
+    return {"institution": item.institution, "url": item.url, "area": item.area, "studyType": study_type,
+            "startDate": _date(item.start), "endDate": _date(item.end), "score": item.score,
+            "courses": item.courses}
+
+
+def export_directory(directory: Path, slug: str | None = None) -> Export:
+    """Load DIR and export its general profile, or the CV tailored for job `slug`."""
+    workspace = load_workspace(directory, (slug,) if slug else ())
+    if slug is None:
+        return build_export(workspace.profile)
+    from cvsite.tailor import tailor
+
+    return build_export(workspace.profile, tailor(workspace, slug))
+
+
+def export_text(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_export(document: dict[str, Any], target: Path) -> None:
+    try:
+        target.write_text(export_text(document), encoding="utf-8")
+    except OSError as exc:
+        raise CvsiteError([Problem(str(target), 0, 0, "", f"cannot write: {exc.strerror or exc}")]) from None

@@ -1,0 +1,554 @@
+"""JSON Resume import and export: every section and field, the round trip, tailoring, bad input."""
+
+from __future__ import annotations
+
+import copy
+import json
+import string
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cvsite.checking import check_directory
+from cvsite.cli import cli
+from cvsite.errors import CvsiteError
+from cvsite.jsonresume import (
+    SCHEMA_URL,
+    build_export,
+    export_jsonresume,
+    import_jsonresume,
+    read_jsonresume,
+)
+from cvsite.loader import load_workspace
+from cvsite.model import Contribution, Experience, Job, Profile, Project
+from cvsite.tailored import Person, RankedHighlight, RankedItem, Reason, TailoredCV, TailoredSection
+
+FIXTURES = Path(__file__).parent / "fixtures" / "jsonresume"
+FULL = FIXTURES / "full.json"
+MINIMAL = FIXTURES / "minimal.json"
+EXAMPLE = Path(__file__).parent.parent / "example_profile"
+
+
+def load(name: str) -> dict[str, Any]:
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.Draft7Validator:
+    schema = load("schema.json")
+    jsonschema.Draft7Validator.check_schema(schema)
+    return jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+
+
+def assert_valid(validator: jsonschema.Draft7Validator, document: dict[str, Any]) -> None:
+    errors = [f"{e.json_path}: {e.message}" for e in validator.iter_errors(document)]
+    assert errors == []
+
+
+def imported(tmp_path: Path, source: Path = FULL) -> Profile:
+    import_jsonresume(source, tmp_path / "cv")
+    return load_workspace(tmp_path / "cv").profile
+
+
+# --- The fixtures themselves ----------------------------------------------------------------------
+
+
+def _schema_paths(schema: dict[str, Any], prefix: str = "") -> set[str]:
+    paths = set()
+    for key, sub in schema.get("properties", {}).items():
+        path = f"{prefix}.{key}"
+        paths.add(path)
+        target = sub.get("items", sub)
+        paths |= _schema_paths(target, path)
+    return paths
+
+
+def _document_paths(value: Any, prefix: str = "") -> set[str]:
+    if isinstance(value, list):
+        return set().union(*(_document_paths(v, prefix) for v in value)) if value else set()
+    if isinstance(value, dict):
+        paths = set()
+        for key, sub in value.items():
+            paths |= {f"{prefix}.{key}"} | _document_paths(sub, f"{prefix}.{key}")
+        return paths
+    return set()
+
+
+def test_full_fixture_exercises_every_field_of_the_schema(validator: jsonschema.Draft7Validator) -> None:
+    full = load("full.json")
+    assert_valid(validator, full)
+    assert _schema_paths(load("schema.json")) - _document_paths(full) == set()
+
+
+def test_schema_rejects_a_bad_date(validator: jsonschema.Draft7Validator) -> None:
+    """The validator used on exports really checks dates, so a passing export means something."""
+    assert not validator.is_valid({"work": [{"startDate": "March 2020"}]})
+    assert validator.is_valid({"work": [{"startDate": "2020-03"}]})
+
+
+# --- Import ---------------------------------------------------------------------------------------
+
+
+def test_import_writes_a_profile_directory_that_builds(tmp_path: Path) -> None:
+    out = tmp_path / "cv"
+    report = import_jsonresume(FULL, out)
+    text = (out / "profile.yaml").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=.cvsite/profile.schema.json"
+    assert (out / ".cvsite" / "profile.schema.json").is_file()
+    assert (out / ".cvsite" / "job.schema.json").is_file()
+    assert (out / "jobs").is_dir() and not any((out / "jobs").iterdir())
+    assert check_directory(out).errors == []
+    assert report.profile_file == out / "profile.yaml"
+    assert report.no_home == []
+
+
+def test_import_report_says_where_each_section_went(tmp_path: Path) -> None:
+    report = import_jsonresume(FULL, tmp_path / "cv")
+    mapped = dict(report.mapped)
+    assert mapped["$.work (2)"] == "experience"
+    assert mapped["$.volunteer (1)"] == "experience (kind: volunteer)"
+    assert mapped["$.awards (1)"] == "contributions (kind: award)"
+    assert mapped["$.skills (3)"] == "skills (keywords -> aliases and tags)"
+    assert mapped["$.basics.profiles[0] (GitHub)"] == "contact.github"
+    assert mapped["$.basics.label"] == "headline"
+    sections = {"work", "volunteer", "education", "awards", "certificates", "publications", "skills",
+                "languages", "interests", "references", "projects", "meta"}
+    assert {source.split(" ")[0].removeprefix("$.") for source in mapped} >= sections
+
+
+def test_import_maps_basics_into_profile_and_contact(tmp_path: Path) -> None:
+    profile = imported(tmp_path)
+    assert (profile.name, profile.headline) == ("Ada Quinlan", load("full.json")["basics"]["label"])
+    assert profile.location == "Berlin, DE"
+    assert profile.address is not None and profile.address.street == "Beispielweg 12\nHinterhaus"
+    assert profile.address.postal_code == "10115"
+    assert profile.image == "https://ada-quinlan.example/portrait.jpg"
+    contact = profile.contact
+    assert contact.github == "adaq"  # the usual link: the user name is enough
+    assert contact.linkedin == "https://www.linkedin.com/in/ada-quinlan/"  # not the usual link: kept
+    assert contact.model_extra == {"Mastodon": "https://hachyderm.io/@adaq",
+                                   "Stack Overflow": "https://stackoverflow.com/users/4711"}
+    assert contact.email == "ada@ada-quinlan.example" and contact.website == "https://ada-quinlan.example"
+
+
+def test_import_maps_every_section(tmp_path: Path) -> None:
+    profile = imported(tmp_path)
+    work, old, volunteer = profile.experience
+    assert (work.kind, work.org, work.role, str(work.start), work.end) == (
+        "work", "Ledgerly", "Senior Backend Engineer", "2021-03", None)
+    assert work.org_description == "Payments platform for online marketplaces"
+    assert [h.text for h in old.highlights][1] == "null"
+    assert (volunteer.kind, volunteer.org, str(volunteer.end)) == ("volunteer", "Code Club Berlin", "2023-06")
+    assert [(c.kind, c.title, c.where) for c in profile.contributions] == [
+        ("award", "Engineer of the Year", "Ledgerly"),
+        ("certificate", "Certified Kubernetes Administrator", "The Linux Foundation"),
+        ("publication", "Exactly-once payouts with event sourcing", "InfoQ"),
+    ]
+    assert [e.degree for e in profile.education] == [
+        "Master of Science in Computer Science", "Mathematics", "Certificate in Statistics"]
+    assert profile.education[0].courses == ["Distributed Systems", "Database Internals"]
+    backend = profile.skills[0]
+    assert (backend.aliases, backend.tags) == (["Go", "PostgreSQL", "Kafka", "C++"],
+                                               ["go", "postgresql", "kafka", "c++"])
+    project = profile.projects[0]
+    assert (project.links, project.roles, project.kind, project.entity) == (
+        {"website": "https://github.com/adaq/pgledger"}, ["Author", "Maintainer"], "library", "Open source")
+    assert (project.keywords, project.tags) == (["PostgreSQL", "C", "Event Sourcing"],
+                                                ["postgresql", "c", "event-sourcing"])
+    assert [(lang.name, lang.level) for lang in profile.languages][1] == ("English", "C2")
+    assert profile.interests[0].keywords == ["Bouldering", "route setting"]
+    assert profile.references[0].name == "Jonas Weber, CTO at Ledgerly"
+    assert profile.meta is not None and profile.meta.last_modified == "2024-01-15T10:30:00"
+
+
+def test_multiline_text_is_written_as_a_yaml_block(tmp_path: Path) -> None:
+    import_jsonresume(FULL, tmp_path / "cv")
+    text = (tmp_path / "cv" / "profile.yaml").read_text(encoding="utf-8")
+    assert "summary: |-\n  I build backend systems that move money safely.\n\n  Lately:" in text
+
+
+def test_import_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
+    import_jsonresume(MINIMAL, tmp_path)
+    with pytest.raises(CvsiteError, match="already exists; pass --force"):
+        import_jsonresume(FULL, tmp_path)
+    import_jsonresume(FULL, tmp_path, force=True)
+    assert load_workspace(tmp_path).profile.name == "Ada Quinlan"
+
+
+def test_blank_strings_and_nulls_count_as_absent(tmp_path: Path) -> None:
+    source = tmp_path / "resume.json"
+    source.write_text(json.dumps({
+        "basics": {"name": "Sam Lee", "label": "Analyst", "url": "", "email": None, "location": {"city": ""}},
+        "work": [{"name": "Acme", "position": "Analyst", "startDate": "2020-01", "endDate": "",
+                  "highlights": ["", "Built the reports"]}],
+    }), encoding="utf-8")
+    profile = imported(tmp_path, source)
+    assert profile.contact.website is None and profile.location is None
+    assert profile.experience[0].end is None
+    assert [h.text for h in profile.experience[0].highlights] == ["Built the reports"]
+
+
+def test_network_profiles_that_cannot_be_kept_whole_are_reported(tmp_path: Path) -> None:
+    source = tmp_path / "resume.json"
+    source.write_text(json.dumps({"basics": {"name": "Sam Lee", "label": "Analyst", "profiles": [
+        {"network": "Twitter", "username": "sam_l", "url": "https://twitter.com/samlee"},
+        {"network": "Keybase", "username": "saml"},
+        {"network": "github", "username": "saml"},
+        {"network": "GitHub", "username": "other"},
+        {"network": "email", "url": "https://example.org/contact"},
+        {"url": "https://gitlab.com/saml"},
+    ]}}), encoding="utf-8")
+    report = import_jsonresume(source, tmp_path / "cv")
+    no_home = dict(report.no_home)
+    assert "not the end of the url" in no_home["$.basics.profiles[0].username"]
+    assert "without a url" in no_home["$.basics.profiles[1]"]
+    assert no_home["$.basics.profiles[3]"] == "contact.github is already taken"
+    assert no_home["$.basics.profiles[4]"] == "contact.email is already taken"
+    contact = load_workspace(tmp_path / "cv").profile.contact
+    assert contact.github == "saml"
+    assert contact.model_extra == {"Twitter": "https://twitter.com/samlee", "gitlab.com": "https://gitlab.com/saml"}
+
+
+# --- Bad input ------------------------------------------------------------------------------------
+
+
+def problems_of(path: Path) -> list[str]:
+    with pytest.raises(CvsiteError) as caught:
+        read_jsonresume(path)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_not_json_names_line_and_column() -> None:
+    [problem] = problems_of(FIXTURES / "bad_not_json.json")
+    assert problem.startswith(f"{FIXTURES / 'bad_not_json.json'}:5:3:")
+    assert "not valid JSON" in problem
+
+
+def test_not_an_object() -> None:
+    [problem] = problems_of(FIXTURES / "bad_not_object.json")
+    assert problem.endswith("$: expected a JSON object, got a list")
+
+
+def test_wrong_types_are_reported_at_their_json_path_and_line() -> None:
+    """bad_types.json is indented with tabs, as JSON.stringify(x, null, '\\t') writes it."""
+    found = problems_of(FIXTURES / "bad_types.json")
+    name = FIXTURES / "bad_types.json"
+    assert found == [
+        f"{name}:5:3: $.basics.email: 'sam at example.org' is not an e-mail address",
+        f"{name}:6:3: $.basics.profiles: expected a list, got an object",
+        f"{name}:10:68: $.work[1].endDate: ends (2019-02) before it starts (2019-06)",
+        f"{name}:11:53: $.work[2].startDate: a date is text written YYYY, YYYY-MM or YYYY-MM-DD "
+        "(got the number 2018)",
+        f"{name}:11:72: $.work[2].highlights: expected a list, got text 'Built reports'",
+        f"{name}:13:54: $.skills[0].keywords[1]: expected text, got the number 5",
+        f"{name}:14:39: $.education[0].startDate: '2015-13' has no month 13; months run 01 to 12",
+    ]
+
+
+def test_unknown_keys_are_reported_with_a_suggestion() -> None:
+    found = problems_of(FIXTURES / "bad_unknown_key.json")
+    assert [p.split(": ", 1)[1] for p in found] == [
+        "$.basics.summmary: unknown key 'summmary' (did you mean 'summary'?)",
+        "$.work[0].hilights: unknown key 'hilights' (did you mean 'highlights'?)",
+        "$.hobbies: unknown key 'hobbies'",
+    ]
+
+
+@pytest.mark.parametrize(("document", "expected"), [
+    ({}, "$.basics: is missing; cvsite needs it to import this entry"),
+    ({"basics": {"name": "Sam"}}, "$.basics.label: is missing"),
+    ({"basics": {"name": "Sam", "label": "x"}, "work": [{"name": "Acme", "position": "Analyst"}]},
+     "$.work[0].startDate: is missing"),
+    ({"basics": {"name": "Sam", "label": "x"}, "education": [{"institution": "Uni"}]},
+     "$.education[0]: needs a studyType or an area"),
+    ({"basics": {"name": "Sam", "label": "x", "url": "example.org"}},
+     "$.basics.url: 'example.org' is not a web address"),
+    ({"basics": {"name": "Sam", "label": "x"}, "awards": [{"title": "Prize", "date": "2021-02-30"}]},
+     "$.awards[0].date: '2021-02-30' is not a real day"),
+    ({"basics": {"name": "Sam", "label": "x"}, "projects": [{"name": "P", "startDate": "Spring 2020"}]},
+     "$.projects[0].startDate: 'Spring 2020' is not a date"),
+])
+def test_entries_cvsite_cannot_hold_are_reported(tmp_path: Path, document: dict[str, Any],
+                                                 expected: str) -> None:
+    source = tmp_path / "resume.json"
+    source.write_text(json.dumps(document), encoding="utf-8")
+    assert any(expected in p for p in problems_of(source))
+
+
+# --- Export and the round trip --------------------------------------------------------------------
+
+
+def test_round_trip_of_every_field_gives_the_document_back(
+    tmp_path: Path, validator: jsonschema.Draft7Validator
+) -> None:
+    document = export_jsonresume(imported(tmp_path))
+    assert_valid(validator, document)
+    assert document == load("full.json")
+
+
+def test_round_trip_of_a_minimal_document(tmp_path: Path, validator: jsonschema.Draft7Validator) -> None:
+    document = export_jsonresume(imported(tmp_path, MINIMAL))
+    assert_valid(validator, document)
+    assert document == {"$schema": SCHEMA_URL, **load("minimal.json")}
+
+
+def test_export_of_a_hand_written_profile_validates(validator: jsonschema.Draft7Validator) -> None:
+    profile = load_workspace(EXAMPLE).profile
+    result = build_export(profile)
+    assert_valid(validator, result.document)
+    work = result.document["work"]
+    assert [w["name"] for w in work] == [e.org for e in profile.experience if e.kind == "work"]
+    assert work[0]["highlights"] == [h.text for h in profile.experience[0].highlights]
+    assert "pitch: no JSON Resume field" in result.no_home
+    assert any(note.startswith("skills.group: no JSON Resume field") for note in result.no_home)
+
+
+def test_contribution_kinds_find_a_json_resume_section() -> None:
+    kinds = ("talk", "post", "pull-request", "package", "award", "certificate", "publication", "other")
+    profile = Profile(name="Sam Lee", headline="Analyst", contributions=[
+        Contribution(kind=kind, title=f"A {kind}", where="Somewhere", date="2022-05") for kind in kinds
+    ])
+    document = export_jsonresume(profile)
+    assert [p["name"] for p in document["publications"]] == ["A post", "A publication"]
+    assert [(p["name"], p["type"], p["entity"], p["startDate"]) for p in document["projects"]] == [
+        ("A talk", "talk", "Somewhere", "2022-05"),
+        ("A pull-request", "pull-request", "Somewhere", "2022-05"),
+        ("A package", "package", "Somewhere", "2022-05"),
+        ("A other", "other", "Somewhere", "2022-05"),
+    ]
+    assert document["awards"] == [{"title": "A award", "date": "2022-05", "awarder": "Somewhere"}]
+    assert document["certificates"] == [{"name": "A certificate", "date": "2022-05", "issuer": "Somewhere"}]
+
+
+def test_project_contribution_and_outcome_become_highlights() -> None:
+    profile = Profile(name="Sam Lee", headline="Analyst", projects=[Project(
+        title="Dashboards", contribution="Built them", outcome="Used daily by 40 people",
+        highlights=["Open source"], links={"code": "https://example.org/code", "demo": "https://example.org/demo"},
+        tags=["sql"], date="2021")])
+    [project] = export_jsonresume(profile)["projects"]
+    assert project == {"name": "Dashboards", "startDate": "2021", "url": "https://example.org/code",
+                       "highlights": ["Built them", "Used daily by 40 people", "Open source"],
+                       "keywords": ["sql"]}
+
+
+# --- Tailored export ------------------------------------------------------------------------------
+
+
+def _ranked(section: str, item: Any, highlights: list[str] | None = None) -> RankedItem:
+    ranked = [RankedHighlight(text, [], 1.0) for text in highlights or []]
+    return RankedItem(section, item, 1.0, highlights=ranked)
+
+
+def test_tailored_export_follows_the_cv_and_leaves_out_what_it_excludes(tmp_path: Path) -> None:
+    profile = imported(tmp_path)
+    work, old, volunteer = profile.experience
+    backend, operations, python = profile.skills
+    trimmed = work.model_copy(update={"highlights": [work.highlights[0]]})
+    cv = TailoredCV(
+        slug="payments",
+        person=Person("Ada Quinlan", "Payments engineer", "Pitch", profile.location, profile.summary,
+                      profile.contact),
+        job=Job(company="Payfast", role="Backend engineer"),
+        sections=[
+            TailoredSection("skills", [_ranked("skills", python), _ranked("skills", backend)]),
+            TailoredSection("experience", [_ranked("experience", old, [old.highlights[1].text]),
+                                           _ranked("experience", trimmed, [work.highlights[0].text])],
+                            omitted=[_ranked("experience", volunteer)]),
+        ],
+        excluded=[RankedItem("skills", operations, 0.0, included=False,
+                             why_left_out=Reason("excluded", "tag 'terraform'"))],
+        matched_skills=[], coverage=None, theme="modern", language="en", paper="a4", max_pages=None,
+    )
+    document = export_jsonresume(profile, cv)
+    assert list(document)[:4] == ["$schema", "basics", "skills", "work"]
+    assert document["basics"]["label"] == "Payments engineer"
+    assert [s["name"] for s in document["skills"]] == ["Python", "Backend"]
+    assert [w["name"] for w in document["work"]] == ["Kranich Logistik", "Ledgerly"]
+    assert document["work"][0]["highlights"] == ["null"]
+    assert document["work"][1]["highlights"] == [work.highlights[0].text]
+    assert "volunteer" not in document and "projects" not in document
+    assert "Operations" not in json.dumps(document)
+    assert document["interests"] == load("full.json")["interests"]
+
+
+def test_tailored_export_from_the_tailoring_stage(
+    tmp_path: Path, validator: jsonschema.Draft7Validator
+) -> None:
+    tailor = pytest.importorskip("cvsite.tailor")
+    out = tmp_path / "cv"
+    import_jsonresume(FULL, out)
+    (out / "jobs" / "payments.yaml").write_text(
+        "company: Payfast\nrole: Backend engineer\ntags: {go: 3, kafka: 2, postgresql: 1}\n"
+        "exclude: [terraform, event-sourcing]\nheadline: Payments backend engineer\n", encoding="utf-8")
+    workspace = load_workspace(out)
+    cv = tailor.tailor(workspace, "payments")
+    document = export_jsonresume(workspace.profile, cv)
+    assert_valid(validator, document)
+    assert document["basics"]["label"] == "Payments backend engineer"
+    text = json.dumps(document)
+    assert "Operations" not in text and "pgledger" not in text
+    skills = cv.section("skills")
+    assert skills is not None
+    assert [s["name"] for s in document["skills"]] == [r.item.name for r in skills.items]
+    experience = cv.section("experience")
+    assert experience is not None
+    assert [w["name"] for w in document["work"]] == [
+        r.item.org for r in experience.items if isinstance(r.item, Experience) and r.item.kind == "work"]
+
+
+# --- Command line ---------------------------------------------------------------------------------
+
+
+def test_cli_import_then_export_to_stdout_and_file(
+    tmp_path: Path, validator: jsonschema.Draft7Validator
+) -> None:
+    runner = CliRunner()
+    out = tmp_path / "cv"
+    result = runner.invoke(cli, ["import", "jsonresume", str(FULL), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"Imported {FULL} into {out / 'profile.yaml'}" in result.output
+    assert "$.work (2) -> experience" in result.output
+
+    result = runner.invoke(cli, ["export", "jsonresume", str(out)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == load("full.json")
+
+    target = tmp_path / "resume.json"
+    result = runner.invoke(cli, ["export", "jsonresume", str(EXAMPLE), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert_valid(validator, json.loads(target.read_text(encoding="utf-8")))
+    assert "no home in JSON Resume: pitch: no JSON Resume field" in result.stderr
+
+
+def test_cli_export_for_one_job(tmp_path: Path) -> None:
+    pytest.importorskip("cvsite.tailor")
+    result = CliRunner().invoke(cli, ["export", "jsonresume", str(EXAMPLE), "--job", "ml-engineer"])
+    assert result.exit_code == 0, result.output
+    job = load_workspace(EXAMPLE).jobs["ml-engineer"]
+    assert json.loads(result.stdout)["basics"]["label"] == job.headline
+
+
+def test_cli_bad_input_exits_2_with_the_json_path(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["import", "jsonresume", str(FIXTURES / "bad_types.json"),
+                                      "-o", str(tmp_path / "cv")])
+    assert result.exit_code == 2
+    assert isinstance(result.exception, SystemExit)
+    assert "$.work[2].startDate: a date is text" in result.stderr
+    assert "7 problems found." in result.stderr
+    assert not (tmp_path / "cv").exists()
+
+
+def test_cli_missing_file_and_unknown_job(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["import", "jsonresume", str(tmp_path / "nope.json"), "-o", str(tmp_path)])
+    assert result.exit_code == 2 and "file not found" in result.stderr
+    result = runner.invoke(cli, ["export", "jsonresume", str(EXAMPLE), "--job", "ml-enginer"])
+    assert result.exit_code == 2 and "no job 'ml-enginer' (did you mean 'ml-engineer'?)" in result.stderr
+
+
+# --- Round trip of generated documents ------------------------------------------------------------
+
+_ALPHABET = string.ascii_letters + string.digits + " -:#'\"&*!%@`|>{}[],.?\néßü中"
+text = st.text(_ALPHABET, min_size=1, max_size=24).map(str.strip).filter(bool)
+slug = st.text(string.ascii_lowercase + string.digits, min_size=1, max_size=8)
+url = slug.map(lambda s: f"https://example.org/{s}")
+
+
+@st.composite
+def dates(draw: st.DrawFn) -> tuple[int, int, int]:
+    month = draw(st.integers(0, 12))
+    return draw(st.integers(1950, 2030)), month, draw(st.integers(1, 28)) if month else 0
+
+
+def _iso(value: tuple[int, int, int]) -> str:
+    year, month, day = value
+    return "-".join([f"{year}", *([f"{month:02d}"] if month else []), *([f"{day:02d}"] if day else [])])
+
+
+@st.composite
+def span(draw: st.DrawFn, required: bool = False) -> dict[str, str]:
+    first, second = sorted([draw(dates()), draw(dates())])
+    out = {"startDate": _iso(first)} if required or draw(st.booleans()) else {}
+    if draw(st.booleans()):
+        out["endDate"] = _iso(second)
+    return out
+
+
+def entry(fields: dict[str, Any], optional: dict[str, Any], dated: str | None = None) -> Any:
+    base = st.fixed_dictionaries(fields, optional=optional)
+    if dated is None:
+        return base
+    return st.tuples(base, span(required=dated == "required")).map(lambda pair: {**pair[0], **pair[1]})
+
+
+words = st.lists(text, max_size=3)
+profiles = st.lists(st.sampled_from(["GitHub", "LinkedIn", "Mastodon", "Keybase"]), unique=True).flatmap(
+    lambda networks: st.tuples(*[st.tuples(st.just(n), slug) for n in networks])
+).map(lambda pairs: [{"network": n, "username": u, "url": f"https://example.org/{n.lower()}/{u}"}
+                     for n, u in pairs])
+
+documents = st.fixed_dictionaries({
+    "basics": st.fixed_dictionaries({"name": text, "label": text}, optional={
+        "image": url, "email": slug.map(lambda s: f"{s}@example.org"), "phone": text, "url": url,
+        "summary": text, "profiles": profiles,
+        "location": st.fixed_dictionaries({}, optional={
+            "address": text, "postalCode": text, "city": text, "countryCode": text, "region": text}),
+    }),
+}, optional={
+    "work": st.lists(entry({"name": text, "position": text}, {
+        "url": url, "summary": text, "highlights": words, "location": text, "description": text,
+    }, "required"), max_size=2),
+    "volunteer": st.lists(entry({"organization": text, "position": text},
+                                {"url": url, "summary": text, "highlights": words}, "required"), max_size=2),
+    "education": st.lists(entry({"institution": text, "area": text}, {
+        "url": url, "studyType": text, "score": text, "courses": words}, "optional"), max_size=2),
+    "awards": st.lists(entry({"title": text}, {"date": dates().map(_iso), "awarder": text, "summary": text}),
+                       max_size=2),
+    "certificates": st.lists(entry({"name": text}, {"date": dates().map(_iso), "issuer": text, "url": url}),
+                             max_size=2),
+    "publications": st.lists(entry({"name": text}, {
+        "publisher": text, "releaseDate": dates().map(_iso), "url": url, "summary": text}), max_size=2),
+    "skills": st.lists(entry({"name": text}, {"level": text, "keywords": words}), max_size=3),
+    "languages": st.lists(entry({"language": text}, {"fluency": text}), max_size=2),
+    "interests": st.lists(entry({"name": text}, {"keywords": words}), max_size=2),
+    "references": st.lists(entry({"name": text}, {"reference": text}), max_size=2),
+    "projects": st.lists(entry({"name": text}, {
+        "description": text, "highlights": words, "url": url, "roles": words, "entity": text, "type": text,
+        "keywords": words}, "optional"), max_size=2),
+    "meta": st.fixed_dictionaries({}, optional={"canonical": url, "version": text, "lastModified": text}),
+})
+
+
+def normalised(document: dict[str, Any]) -> Any:
+    """Empty values dropped (both mean 'not given'), profiles by network (contact is keyed by network)."""
+    def compact(value: Any) -> Any:
+        if isinstance(value, dict):
+            pairs = ((k, compact(v)) for k, v in value.items())
+            return {k: v for k, v in pairs if v not in ([], {}, None)}
+        return [compact(v) for v in value] if isinstance(value, list) else value
+
+    result = compact(copy.deepcopy(document))
+    result.pop("$schema", None)
+    basics = result["basics"]
+    if "profiles" in basics:
+        basics["profiles"] = sorted(basics["profiles"], key=lambda p: p["network"])
+    return result
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents)
+def test_round_trip_of_generated_documents(document: dict[str, Any]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "resume.json"
+        source.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        report = import_jsonresume(source, Path(folder) / "cv")
+        assert report.no_home == []
+        profile = load_workspace(Path(folder) / "cv").profile
+    assert normalised(export_jsonresume(profile)) == normalised(document)
+

@@ -1,0 +1,288 @@
+"""`cvsite init` and `cvsite new-job`: real files written, loaded back and checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from cvsite.checking import check_directory
+from cvsite.cli import cli
+from cvsite.errors import CvsiteError
+from cvsite.loader import load_workspace
+from cvsite.model import Job
+from cvsite.scaffold import (
+    UNKNOWN,
+    WORKFLOW_FILE,
+    guess_company_role,
+    init_profile,
+    new_job,
+    render_job,
+    scale_weight,
+)
+from cvsite.tailor import tailor
+from cvsite.yamlsource import parse_yaml
+
+FIXTURES = Path(__file__).parent / "fixtures" / "scaffold"
+POSTING = (FIXTURES / "analytics-engineer.txt").read_text(encoding="utf-8")
+GENERIC = {"experience", "team", "strong", "data", "skills", "years", "culture", "english", "good"}
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def profile_dir(tmp_path: Path) -> Path:
+    init_profile(tmp_path)
+    return tmp_path
+
+
+# ---------------------------------------------------------------- init
+
+
+def test_init_writes_a_commented_profile_that_loads(tmp_path: Path) -> None:
+    written = init_profile(tmp_path / "cv")
+    root = tmp_path / "cv"
+    assert {p.relative_to(root).as_posix() for p in written} == {
+        "profile.yaml", "jobs/example-job.yaml", "jobs/example-job.txt",
+        ".cvsite/profile.schema.json", ".cvsite/job.schema.json",
+    }
+    profile_text = (root / "profile.yaml").read_text(encoding="utf-8")
+    job_text = (root / "jobs/example-job.yaml").read_text(encoding="utf-8")
+    assert profile_text.splitlines()[0] == "# yaml-language-server: $schema=.cvsite/profile.schema.json"
+    assert job_text.splitlines()[0] == "# yaml-language-server: $schema=../.cvsite/job.schema.json"
+    assert sum(line.lstrip().startswith("#") for line in profile_text.splitlines()) > 40
+    workspace = load_workspace(root)
+    profile = workspace.profile
+    assert profile.experience and profile.projects and profile.skills and profile.education
+    assert list(workspace.jobs) == ["example-job"]
+    assert workspace.jobs["example-job"].company == "Kestrel Freight"
+    assert "Apache Airflow" in workspace.postings["example-job"]
+    assert not (root / WORKFLOW_FILE).exists()
+
+
+def test_init_output_passes_check_cleanly(profile_dir: Path) -> None:
+    report = check_directory(profile_dir)
+    assert report.errors == [] and report.warnings == []
+    result = CliRunner().invoke(cli, ["check", str(profile_dir), "--strict"])
+    assert result.exit_code == 0, result.output
+
+
+def test_example_job_is_well_covered_by_the_sample_profile(profile_dir: Path) -> None:
+    cv = tailor(load_workspace(profile_dir), "example-job")
+    assert cv.coverage is not None and not cv.coverage.low_confidence
+    assert cv.coverage.ratio >= 0.8
+    first = cv.sections[0].items[0]
+    assert first.matched, "the top item of the example job should match the posting"
+
+
+def test_init_twice_refuses_and_writes_nothing(tmp_path: Path) -> None:
+    init_profile(tmp_path)
+    (tmp_path / "profile.yaml").write_text("name: Me\nheadline: Mine\n", encoding="utf-8")
+    (tmp_path / "jobs" / "example-job.txt").unlink()
+    before = snapshot(tmp_path)
+    with pytest.raises(CvsiteError) as caught:
+        init_profile(tmp_path, github_pages=True)
+    named = {Path(p.file).name for p in caught.value.problems}
+    assert {"profile.yaml", "example-job.yaml", "profile.schema.json"} <= named
+    assert "example-job.txt" not in named
+    assert snapshot(tmp_path) == before
+
+
+def test_cli_init_refusal_names_the_file_and_exits_2(tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", str(tmp_path)]).exit_code == 0
+    result = runner.invoke(cli, ["init", str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'profile.yaml'}" in result.output
+    assert "already exists; use --force" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_init_force_overwrites(tmp_path: Path) -> None:
+    init_profile(tmp_path)
+    (tmp_path / "profile.yaml").write_text("name: Me\nheadline: Mine\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["init", str(tmp_path), "--force", "--github-pages"])
+    assert result.exit_code == 0, result.output
+    assert "Maja Lindqvist" in (tmp_path / "profile.yaml").read_text(encoding="utf-8")
+    assert (tmp_path / WORKFLOW_FILE).is_file()
+    assert "Settings → Pages" in result.output
+
+
+def test_init_refuses_a_file_as_directory(tmp_path: Path) -> None:
+    target = tmp_path / "cv"
+    target.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(CvsiteError, match="is a file, not a folder"):
+        init_profile(target)
+
+
+def _steps(job: dict) -> dict[str, dict]:
+    return {step["uses"].split("@")[0]: step for step in job["steps"] if "uses" in step}
+
+
+def test_github_pages_workflow(tmp_path: Path) -> None:
+    init_profile(tmp_path, github_pages=True)
+    workflow = yaml.safe_load((tmp_path / WORKFLOW_FILE).read_text(encoding="utf-8"))
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert triggers["push"]["branches"] == ["main"] and "workflow_dispatch" in triggers
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert workflow["concurrency"]["group"] == "pages"
+
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    assert build["runs-on"] == "ubuntu-latest"
+    uses = [step.get("uses") for step in build["steps"]]
+    assert [u for u in uses if u] == ["actions/checkout@v4", "actions/setup-python@v5",
+                                      "actions/configure-pages@v5", "actions/upload-pages-artifact@v4"]
+    runs = [step.get("run", "") for step in build["steps"]]
+    apt = next(r for r in runs if "apt-get install" in r)
+    assert "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-noto-core" in apt
+    install = runs.index(next(r for r in runs if "pip install cvsite" in r))
+    command = next(r for r in runs if r.startswith("cvsite build"))
+    assert command == 'cvsite build . -o _site --base-url "${{ steps.pages.outputs.base_url }}/" --strict'
+    assert _steps(build)["actions/configure-pages"]["id"] == "pages"
+    assert install < runs.index(command)
+    assert uses.index("actions/configure-pages@v5") < runs.index(command) < uses.index(
+        "actions/upload-pages-artifact@v4")
+    assert _steps(build)["actions/upload-pages-artifact"]["with"]["path"] == "_site"
+
+    assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
+    deploy_step = _steps(deploy)["actions/deploy-pages"]
+    assert deploy_step["uses"] == "actions/deploy-pages@v4"
+    assert deploy["environment"]["url"] == f"${{{{ steps.{deploy_step['id']}.outputs.page_url }}}}"
+
+
+# ---------------------------------------------------------------- new-job
+
+
+def test_new_job_prefills_company_role_and_covered_tags(profile_dir: Path) -> None:
+    result = new_job(profile_dir, "lumen-analytics", POSTING)
+    assert (result.company, result.role) == ("Lumen Health", "Senior Analytics Engineer")
+    assert result.posting_file.read_text(encoding="utf-8") == POSTING
+    text = result.job_file.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../.cvsite/job.schema.json\n")
+
+    workspace = load_workspace(profile_dir, ["lumen-analytics"])
+    job = workspace.jobs["lumen-analytics"]
+    assert (job.company, job.role, job.posting) == ("Lumen Health", "Senior Analytics Engineer",
+                                                    "lumen-analytics.txt")
+    assert job.tags == result.tags
+    assert {"python", "sql", "dbt", "postgresql"} <= set(job.tags)
+    assert any("airflow" in tag for tag in job.tags)
+    assert all(weight in (1, 2, 3) for weight in job.tags.values())
+    assert not GENERIC & set(job.tags)
+    assert not {"snowflake", "looker", "fhir", "hl7"} & set(job.tags), "the profile never mentions these"
+    assert 3 in job.tags.values()
+
+
+def test_new_job_tags_follow_the_posting_weights(profile_dir: Path) -> None:
+    result = new_job(profile_dir, "lumen-analytics", POSTING)
+    core = max(result.tags.values())
+    assert result.tags["sql"] == core, "SQL is a requirement and a daily task: it weighs most"
+    assert result.tags.get("docker", 0) < core, "a nice-to-have weighs less than the core"
+
+
+def test_new_job_cli_reads_stdin_and_prints_coverage(profile_dir: Path) -> None:
+    result = CliRunner().invoke(cli, ["new-job", "lumen", str(profile_dir), "--posting", "-"], input=POSTING)
+    assert result.exit_code == 0, result.output
+    assert (profile_dir / "jobs" / "lumen.txt").read_text(encoding="utf-8") == POSTING
+    assert "Lumen Health" in result.output and "Senior Analytics Engineer" in result.output
+    assert "Keyword coverage:" in result.output
+    missing = next(line for line in result.output.splitlines() if "never mentioned" in line)
+    assert "Snowflake" in missing and "Looker" in missing
+    assert "cvsite explain --job lumen" in result.output
+
+
+def test_new_job_without_company_or_role_says_what_to_edit(profile_dir: Path) -> None:
+    posting = "We need someone who knows Python and SQL and can build pipelines with dbt.\n"
+    args = ["new-job", "mystery", str(profile_dir), "--posting", "-"]
+    result = CliRunner().invoke(cli, args, input=posting)
+    assert result.exit_code == 0, result.output
+    assert f"edit `company:` in {profile_dir / 'jobs' / 'mystery.yaml'}" in result.output
+    assert "edit `role:`" in result.output
+    job = load_workspace(profile_dir, ["mystery"]).jobs["mystery"]
+    assert (job.company, job.role) == (UNKNOWN, UNKNOWN)
+    assert "not found in the posting" in (profile_dir / "jobs" / "mystery.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("slug", ["Acme", "acme corp", "_acme", "acme/../x", "ä", "a" * 81])
+def test_new_job_bad_slug_exits_2(profile_dir: Path, slug: str) -> None:
+    result = CliRunner().invoke(cli, ["new-job", slug, str(profile_dir), "--posting", "-"], input=POSTING)
+    assert result.exit_code == 2
+    assert f"'{slug}' is not a usable job slug" in result.output
+    assert "lowercase letters, digits and hyphens" in result.output
+    assert sorted(p.name for p in (profile_dir / "jobs").iterdir()) == ["example-job.txt", "example-job.yaml"]
+
+
+def test_new_job_refuses_to_overwrite_without_force(profile_dir: Path) -> None:
+    runner = CliRunner()
+    args = ["new-job", "example-job", str(profile_dir), "--posting", "-"]
+    before = snapshot(profile_dir)
+    refused = runner.invoke(cli, args, input=POSTING)
+    assert refused.exit_code == 2
+    assert "already exists; use --force" in refused.output
+    assert snapshot(profile_dir) == before
+    forced = runner.invoke(cli, [*args, "--force"], input=POSTING)
+    assert forced.exit_code == 0, forced.output
+    assert load_workspace(profile_dir).jobs["example-job"].company == "Lumen Health"
+
+
+def test_new_job_never_adds_a_second_file_for_a_yml_job(profile_dir: Path) -> None:
+    (profile_dir / "jobs" / "acme.yml").write_text("company: Acme\nrole: Engineer\n", encoding="utf-8")
+    with pytest.raises(CvsiteError, match="already holds this job"):
+        new_job(profile_dir, "acme", POSTING, force=True)
+    assert not (profile_dir / "jobs" / "acme.yaml").exists()
+
+
+@pytest.mark.parametrize("company", ['Acme: "Labs" #1', "yes", "2024", "O'Reilly & Sons", "- dash"])
+def test_rendered_job_reads_back_what_was_found(company: str) -> None:
+    text = render_job("acme", "acme.txt", company, "Data Engineer", {"c++": 3, "node.js": 1})
+    job = Job.model_validate(parse_yaml(text, "acme.yaml").data)
+    assert (job.company, job.role, job.posting) == (company, "Data Engineer", "acme.txt")
+    assert job.tags == {"c++": 3, "node.js": 1}
+
+
+def test_weights_scale_by_posting_section() -> None:
+    assert [scale_weight(w) for w in (2.02, 1.5, 1.2, 1.0, 0.5, 0.375)] == [3, 3, 2, 2, 1, 1]
+
+
+def test_new_job_needs_a_profile(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["new-job", "acme", str(tmp_path), "--posting", "-"], input=POSTING)
+    assert result.exit_code == 2
+    assert "run `cvsite init` first" in result.output
+    assert not (tmp_path / "jobs").exists()
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", "the posting is empty"),
+    (b"Data Engineer\n\xff\xfe broken", "not UTF-8 text"),
+])
+def test_new_job_refuses_unusable_postings(profile_dir: Path, tmp_path: Path, content: bytes,
+                                           message: str) -> None:
+    posting = tmp_path / "ad.txt"
+    posting.write_bytes(content)
+    result = CliRunner().invoke(cli, ["new-job", "acme", str(profile_dir), "--posting", str(posting)])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert not (profile_dir / "jobs" / "acme.yaml").exists()
+
+
+@pytest.mark.parametrize(("posting", "expected"), [
+    ("Company: Acme Robotics\nJob title: Senior ML Engineer (m/f/d)\n\nWe build robots.",
+     ("Acme Robotics", "Senior ML Engineer")),
+    ("Northwind Bank is looking for a passionate Senior Backend Developer who loves Go.",
+     ("Northwind Bank", "Senior Backend Developer")),
+    ("Orbit Labs | Staff Site Reliability Engineer | Remote\n\nOrbit Labs runs satellites.",
+     ("Orbit Labs", "Staff Site Reliability Engineer")),
+    ("Join Tessellate as a Product Designer. About 40 people work here.", ("Tessellate", "Product Designer")),
+    ("# Frontend Engineer\n\nAbout Brightwave\nWe make learning apps.", ("Brightwave", "Frontend Engineer")),
+    # A place beside the title is not the company; "About us" names no one.
+    ("Senior Data Engineer - Berlin\n\nWe are a startup in Berlin.\nAbout us\nWe sell shoes.",
+     (None, "Senior Data Engineer")),
+    ("We are hiring a frontend engineer to build our design system.", (None, "Frontend engineer")),
+    ("We make software.\nYou will write code.", (None, None)),
+])
+def test_guess_company_role(posting: str, expected: tuple[str | None, str | None]) -> None:
+    assert guess_company_role(posting) == expected
