@@ -33,7 +33,7 @@ from cvsite.render_html import PageContext, render_404, render_page
 from cvsite.render_pdf import PdfResult, pdf_file_name, render_pdf
 from cvsite.tailor import Index, tailor_with
 from cvsite.tailored import TailoredCV
-from cvsite.themes import theme_assets, theme_files
+from cvsite.themes import load_theme
 
 RESERVED_SLUGS = frozenset({"assets"})
 Progress = Callable[[int, int], None]
@@ -163,7 +163,7 @@ def _build_into(staging: Staging, workspace: Workspace, selected: set[str], pdf:
             base_url=base_url,
             page_path=page.folder,
             user_theme_dir=user_theme,
-            listed_jobs=listed if page.slug is None else [],
+            listed_jobs=tuple(listed) if page.slug is None else (),
         )
         html_key = _key("html", themes.of(cv.theme), fingerprint, repr(context))
         _emit(staging, previous, files, page.html_path, html_key, result,
@@ -238,13 +238,13 @@ def _user_theme(workspace: Workspace) -> Path | None:
 def _write_site_files(staging: Staging, workspace: Workspace, general: TailoredCV, base_url: str | None,
                       listed: list[tuple[str, str, str]], files: dict[str, str]) -> None:
     user_theme = _user_theme(workspace)
-    for theme in sorted({general.theme, *(j.theme for j in workspace.jobs.values() if j.theme)}):
-        for relative, source in theme_assets(theme, user_theme):
-            path = f"assets/{theme}/{relative}"
-            staging.write_bytes(path, source.read_bytes())
-            files[path] = _digest(source.read_bytes())
-    staging.write_text("404.html", render_404(general, PageContext(
-        root="/", pdf_name=None, base_url=base_url, page_path="404.html", user_theme_dir=user_theme)))
+    for name in sorted({general.theme, *(j.theme for j in workspace.jobs.values() if j.theme)}):
+        theme = load_theme(name, user_theme)
+        for relative, source in theme.assets().items():
+            data = source.read_bytes()
+            staging.write_bytes(theme.asset_dir + relative, data)
+            files[theme.asset_dir + relative] = _digest(data)
+    staging.write_text("404.html", render_404(general, base_url, user_theme))
     staging.write_text(".nojekyll", "")
     staging.write_text("robots.txt", _robots(base_url))
     if base_url:
@@ -336,8 +336,10 @@ class _ThemeHashes:
     def of(self, theme: str) -> str:
         if theme not in self.cache:
             digest = hashlib.sha256()
-            for relative, path in theme_files(theme, self.user_theme):
-                digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+            for root in load_theme(theme, self.user_theme).roots():
+                for path in sorted(p for p in root.rglob("*") if p.is_file()):
+                    digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+                    digest.update(path.read_bytes() + b"\0")
             self.cache[theme] = digest.hexdigest()
         return self.cache[theme]
 

@@ -67,7 +67,14 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @verbosity
 def check(directory: Path, as_json: bool, strict: bool, verbose: int) -> None:
-    """Validate the profile and all jobs, and give a hiring manager's advice."""
+    """Validate the profile and all jobs, and give a hiring manager's advice.
+
+    \b
+    Warnings carry a code: personal-data, self-rating, vague-contribution,
+    spelling, placeholder, consistency, keyword-coverage, links. Silence one
+    for the whole profile with `checks: {ignore: [CODE]}` in profile.yaml,
+    or for one item with `ignore_checks: [CODE]`.
+    """
     from cvsite.checking import check_directory, format_report
     from cvsite.console import use_color
 

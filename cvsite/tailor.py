@@ -3,28 +3,35 @@
 The work splits in two so that many jobs stay cheap:
 
 * `Index.build` reads the profile once: every item's terms (from its title,
-  text, tags and highlights) go into an inverted index term -> items.
-* `tailor` then scores one job by walking only the job's own terms (tag
-  weights and posting terms) through that index, and orders each section.
+  text, tags and highlights) go into an inverted index term -> items, and the
+  tags that can exclude an item or a highlight into two more.
+* `tailor_with` then scores one job by walking only the job's own terms (tag
+  weights, posting terms, exclusions) through those indexes, and orders each
+  section. Items the job does not mention cost one cheap pass.
 
-Scores are the sum of the distinct terms an item matches, each weighted by
-the job (tag weights, posting term weight) and by where in the item it was
-found; small priors (featured, recency) only break near-ties. The result is
-a `TailoredCV`: renderers consume it and never re-rank.
+An item's score is the sum of the distinct terms it matches, each weighted by
+the job (tag weight, posting term weight) and by where in the item it was
+found, plus a small prior (featured, recency). The prior is scaled per job to
+stay below half the smallest real match, so it breaks near-ties and can never
+lift an unmatched item over a matched one. The result is a `TailoredCV`:
+renderers consume it and never re-rank.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from cvsite.loader import Workspace
 from cvsite.model import (
     ITEM_TYPES,
     SECTIONS,
+    Education,
     Experience,
-    Highlight,
     Item,
     Job,
     PartialDate,
@@ -50,22 +57,29 @@ DEFAULT_ORDER = ("experience", "projects", "contributions", "skills", "education
 FIELD_WEIGHT = {"title": 1.0, "tags": 1.0, "text": 0.8, "highlights": 0.6}
 # A job's tag weight found only in an item's text counts half: the tag is the user's own word.
 TEXT_TAG_FACTOR = 0.5
-# Priors stay below the smallest real match (posting terms weigh at least 0.1 after
-# field weighting), so they break near-ties and never outrank evidence.
+# Priors only break near-ties; `_prior_scale` keeps them below any real match of the job.
 FEATURED_PRIOR = 0.05
 RECENCY_PRIOR = 0.04
 RECENCY_YEARS = 10
+MAX_PRIOR = FEATURED_PRIOR + RECENCY_PRIOR
+SECTION_TOP = 3  # a section's relevance is the sum of its best few matches
+DIGITS = 4  # scores and reason weights are rounded, so equal inputs print equal numbers
 
 
 @dataclass
 class IndexedItem:
+    """One profile item reduced to what scoring needs; built once per profile."""
+
     section: str
     position: int
     item: Item
-    terms: dict[str, float]
+    terms: dict[str, float]  # every term with the weight of the best field it is in
+    base_terms: dict[str, float]  # the same, leaving out highlights
     tag_keys: frozenset[str]
-    highlight_terms: list[dict[str, float]]
-    prior: float
+    highlight_terms: list[tuple[str, ...]]  # per highlight, text terms and tags, in order
+    highlight_tags: list[frozenset[str]]
+    prior: float  # before the job's scale; rounded down so scaling never rounds it up
+    prior_reason: Reason | None  # the reason at full scale, shared by every job that uses it
 
 
 @dataclass
@@ -76,27 +90,36 @@ class Index:
     vocab: Vocabulary
     items: list[IndexedItem]
     postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
-    person_terms: frozenset[str] = frozenset()
-    by_id: dict[str, int] = field(default_factory=dict)
+    excludable: dict[str, list[int]] = field(default_factory=dict)  # tag key -> items it excludes
+    highlight_tagged: dict[str, list[int]] = field(default_factory=dict)  # tag key -> items, by bullet tags
 
     @classmethod
     def build(cls, profile: Profile, today: date | None = None) -> Index:
-        vocab = Vocabulary.build(
-            profile.aliases, [(s.name, s.aliases) for s in profile.skills]
-        )
+        vocab = Vocabulary.build(profile.aliases, [(s.name, s.aliases) for s in profile.skills])
         year = (today or _reference_date(profile)).year
-        indexed = [
-            _index_item(vocab, section, position, item, year)
+        key = cache(vocab.key)  # tags repeat across items; the vocabulary is immutable
+        items = [
+            _index_item(vocab, key, section, position, item, year)
             for section in ITEM_TYPES
             for position, item in enumerate(profile.section(section))
         ]
         postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for number, entry in enumerate(indexed):
+        excludable: dict[str, list[int]] = defaultdict(list)
+        highlight_tagged: dict[str, list[int]] = defaultdict(list)
+        for number, entry in enumerate(items):
             for key, weight in entry.terms.items():
                 postings[key].append((number, weight))
-        person = " ".join(filter(None, [profile.headline, profile.pitch, profile.summary]))
-        by_id = {entry.item.id or "": number for number, entry in enumerate(indexed)}
-        return cls(profile, vocab, indexed, dict(postings), frozenset(vocab.find(person)), by_id)
+            # A skill is excluded by its own name as well as its tags: `exclude: [react]`.
+            for key in entry.terms if entry.section == "skills" else entry.tag_keys:
+                excludable[key].append(number)
+            for key in set().union(*entry.highlight_tags):
+                highlight_tagged[key].append(number)
+        return cls(profile, vocab, items, dict(postings), dict(excludable), dict(highlight_tagged))
+
+
+def _field(item: Item, name: str) -> object:
+    """A field's value, or None for item types without it (pydantic's getattr miss is slow)."""
+    return item.__dict__.get(name)
 
 
 def _reference_date(profile: Profile) -> date:
@@ -106,42 +129,51 @@ def _reference_date(profile: Profile) -> date:
     for section in ITEM_TYPES:
         for item in profile.section(section):
             for name in ("start", "end", "date"):
-                value = getattr(item, name, None)
+                value = _field(item, name)
                 if isinstance(value, PartialDate):
                     newest = max(newest, value.year)
     return date(newest, 12, 31)
 
 
-def _index_item(vocab: Vocabulary, section: str, position: int, item: Item, year: int) -> IndexedItem:
+def _index_item(vocab: Vocabulary, key: Callable[[str], str], section: str, position: int, item: Item,
+                year: int) -> IndexedItem:
     terms: dict[str, float] = {}
 
-    def add(keys: object, weight: float) -> None:
-        for key in keys:  # type: ignore[attr-defined]
+    def add(keys: Iterable[str], weight: float) -> None:
+        for key in keys:
             terms[key] = max(terms.get(key, 0.0), weight)
 
-    tag_keys = {vocab.key(tag) for tag in item.tags}
+    tag_keys = [key(tag) for tag in item.tags]
     add(tag_keys, FIELD_WEIGHT["tags"])
     add(vocab.find(_title_text(item)), FIELD_WEIGHT["title"])
     add(vocab.find(_body_text(item)), FIELD_WEIGHT["text"])
-    highlight_terms = []
-    for highlight in getattr(item, "highlights", []):
-        found = dict.fromkeys(vocab.find(highlight.text), 1.0)
-        found.update(dict.fromkeys((vocab.key(t) for t in highlight.tags), 1.0))
+    base = dict(terms)
+    highlight_terms, highlight_tags = [], []
+    for highlight in _field(item, "highlights") or []:  # type: ignore[attr-defined]
+        tags = [key(tag) for tag in highlight.tags]
+        found = tuple(dict.fromkeys([*vocab.find(highlight.text), *tags]))
         highlight_terms.append(found)
+        highlight_tags.append(frozenset(tags))
         add(found, FIELD_WEIGHT["highlights"])
-    return IndexedItem(section, position, item, terms, frozenset(tag_keys), highlight_terms,
-                       _prior(item, year))
+    prior = math.floor(_prior(item, year) * 10**DIGITS) / 10**DIGITS
+    return IndexedItem(section, position, item, terms, base, frozenset(tag_keys), highlight_terms,
+                       highlight_tags, prior, Reason("prior", "featured/recency", prior) if prior else None)
 
 
 def _title_text(item: Item) -> str:
     if isinstance(item, Skill):
-        return " ".join([item.name, *item.aliases])
+        return "\n".join([item.name, *item.aliases])
     return item.label()
 
 
+_BODY_FIELDS = ("summary", "contribution", "outcome", "where", "group", "org_description", "entity", "area")
+
+
 def _body_text(item: Item) -> str:
-    parts = [getattr(item, name, None) for name in ("summary", "contribution", "outcome", "where", "group")]
-    return "\n".join(p for p in parts if isinstance(p, str))
+    """Every free-text field that describes the item, one per line so terms never join across them."""
+    parts = [_field(item, name) for name in _BODY_FIELDS]
+    lists = [text for name in ("keywords", "roles", "courses") for text in _field(item, name) or []]  # type: ignore[attr-defined]
+    return "\n".join([*(p for p in parts if isinstance(p, str)), *lists])
 
 
 def _prior(item: Item, year: int) -> float:
@@ -150,14 +182,14 @@ def _prior(item: Item, year: int) -> float:
     if latest is not None:
         age = max(0, year - latest)
         prior += RECENCY_PRIOR * max(0.0, 1 - age / RECENCY_YEARS)
-    return round(prior, 4)
+    return prior
 
 
 def _latest_year(item: Item, year: int) -> int | None:
-    end = getattr(item, "end", None)
-    if end == "present":
+    end = _field(item, "end")
+    if end == "present" or (end is None and isinstance(item, (Experience, Education)) and _field(item, "start")):
         return year
-    for value in (end, getattr(item, "date", None), getattr(item, "start", None)):
+    for value in (end, _field(item, "date"), _field(item, "start")):
         if isinstance(value, PartialDate):
             return value.year
     return None
@@ -175,9 +207,10 @@ class JobTerms:
     def of(cls, job: Job, posting_text: str, vocab: Vocabulary) -> JobTerms:
         tags: dict[str, float] = {}
         for tag, weight in job.tags.items():
-            tags[vocab.key(tag)] = tags.get(vocab.key(tag), 0.0) + weight
-        excluded = {vocab.key(tag) for tag in job.exclude} | set(job.exclude)
-        return cls(tags, extract_posting_terms(posting_text, vocab), frozenset(excluded))
+            key = vocab.key(tag)
+            tags[key] = tags.get(key, 0.0) + weight
+        excluded = frozenset(vocab.key(tag) for tag in job.exclude)
+        return cls(tags, extract_posting_terms(posting_text, vocab), excluded)
 
 
 def tailor_all(workspace: Workspace, slugs: list[str] | None = None) -> dict[str | None, TailoredCV]:
@@ -199,25 +232,40 @@ def tailor(workspace: Workspace, slug: str | None) -> TailoredCV:
 
 
 def tailor_with(index: Index, slug: str | None, job: Job | None, posting: str) -> TailoredCV:
+    """The CV for one job from a prebuilt index; `job=None` gives the general CV in profile order."""
     profile = index.profile
-    wants = JobTerms.of(job, posting, index.vocab) if job else None
-    scores = _scores(index, wants) if wants else {}
-    ranked: dict[str, list[RankedItem]] = {name: [] for name in SECTIONS}
+    person = _person(profile, job)
+    if job is None:
+        sections = [_general_section(index, name) for name in SECTIONS]
+        ordered = _order_sections([s for s in sections if s.items], None)
+        return _cv(profile, slug, None, person, ordered, [], [], None)
+    wants = JobTerms.of(job, posting, index.vocab)
+    scoring = _Scoring.of(index, wants)
+    ranked: dict[str, list[tuple[RankedItem, float]]] = {name: [] for name in SECTIONS}
     excluded: list[RankedItem] = []
     for number, entry in enumerate(index.items):
-        match, reasons = scores.get(number, (0.0, []))
-        item = _rank(entry, match, reasons, wants, job)
-        (excluded if not item.included else ranked[entry.section]).append(item)
+        item, match = scoring.rank(number, entry, job.limit.get("highlights"))
+        if item.included:
+            ranked[entry.section].append((item, match))
+        else:
+            excluded.append(item)
     sections = [_section(name, ranked[name], job) for name in SECTIONS]
     ordered = _order_sections([s for s in sections if s.items], job)
+    matched_skills = [r.item.label() for r, match in ranked["skills"] if r.included and match > 0]
+    coverage = _coverage(index, wants, ordered, person)
+    return _cv(profile, slug, job, person, ordered, excluded, matched_skills, coverage)
+
+
+def _cv(profile: Profile, slug: str | None, job: Job | None, person: Person, sections: list[TailoredSection],
+        excluded: list[RankedItem], matched_skills: list[str], coverage: Coverage | None) -> TailoredCV:
     return TailoredCV(
         slug=slug,
-        person=_person(profile, job),
+        person=person,
         job=job,
-        sections=ordered,
+        sections=sections,
         excluded=excluded,
-        matched_skills=_matched_skills(ordered, index.vocab, wants),
-        coverage=_coverage(index, wants, sections) if wants else None,
+        matched_skills=matched_skills,
+        coverage=coverage,
         theme=(job.theme if job and job.theme else profile.theme),
         language=(job.language if job and job.language else profile.language),
         paper=(job.pdf.paper if job and job.pdf.paper else profile.pdf.paper) or "a4",
@@ -226,104 +274,184 @@ def tailor_with(index: Index, slug: str | None, job: Job | None, posting: str) -
     )
 
 
-def _scores(index: Index, wants: JobTerms) -> dict[int, tuple[float, list[Reason]]]:
+def _general_section(index: Index, name: str) -> TailoredSection:
+    """The general CV: the profile as written, nothing scored or dropped."""
+    items = [
+        RankedItem(name, entry.item, 0.0, highlights=[
+            RankedHighlight(h.text, h.tags, 0.0) for h in getattr(entry.item, "highlights", [])
+        ])
+        for entry in index.items if entry.section == name
+    ]
+    return TailoredSection(name, items)
+
+
+@dataclass
+class _Scoring:
+    """One job's view of the index: item matches, exclusions and the prior scale."""
+
+    wants: JobTerms
+    matches: dict[int, list[Reason]]
+    excluded: dict[int, str]
+    excluded_highlights: dict[int, set[int]]
+    highlight_reasons: dict[str, list[Reason]]
+    prior_scale: float
+
+    @classmethod
+    def of(cls, index: Index, wants: JobTerms) -> _Scoring:
+        excluded: dict[int, str] = {}
+        hidden: dict[int, set[int]] = defaultdict(set)
+        for key in sorted(wants.excluded):
+            for number in index.excludable.get(key, ()):
+                excluded.setdefault(number, key)
+            for number in index.highlight_tagged.get(key, ()):
+                tags = index.items[number].highlight_tags
+                hidden[number].update(i for i, found in enumerate(tags) if key in found)
+        matches = _matches(index, wants)
+        for number, positions in hidden.items():
+            # An excluded bullet is gone: its terms must not lift the item either.
+            entry = index.items[number]
+            terms = dict(entry.base_terms)
+            for i, found in enumerate(entry.highlight_terms):
+                if i not in positions:
+                    for key in found:
+                        terms[key] = max(terms.get(key, 0.0), FIELD_WEIGHT["highlights"])
+            matches[number] = _item_reasons(terms, entry.tag_keys, wants)
+        for number in excluded:
+            matches.pop(number, None)
+        return cls(wants, matches, excluded, dict(hidden), _highlight_reasons(index.vocab, wants),
+                   _prior_scale(matches.values()))
+
+    def rank(self, number: int, entry: IndexedItem, cap: int | None) -> tuple[RankedItem, float]:
+        """The item scored for this job, with its net match (its score without the prior)."""
+        reasons = self.matches.get(number, [])
+        match = round(sum(r.weight for r in reasons), DIGITS)
+        prior = math.floor(entry.prior * self.prior_scale * 10**DIGITS) / 10**DIGITS
+        if prior:
+            reasons = [*reasons, Reason("prior", "featured/recency", prior)]
+        score = round(match + prior, DIGITS)
+        matched = sorted({r.term for r in reasons if r.kind != "prior" and r.weight > 0})
+        if number in self.excluded:
+            why = Reason("excluded", f"tag '{self.excluded[number]}'")
+            return RankedItem(entry.section, entry.item, score, reasons, matched, included=False,
+                              why_left_out=why), match
+        ranked = RankedItem(entry.section, entry.item, score, reasons, matched)
+        if entry.highlight_terms:
+            self._rank_highlights(ranked, number, entry, cap)
+        return ranked, match
+
+    def _rank_highlights(self, ranked: RankedItem, number: int, entry: IndexedItem, cap: int | None) -> None:
+        """Order the bullets by relevance, drop excluded ones and cut to the `highlights` limit."""
+        source = entry.item.highlights  # type: ignore[attr-defined]
+        hidden = self.excluded_highlights.get(number, set())
+        scored = number in self.matches
+        kept: list[tuple[RankedHighlight, int]] = []
+        for position, (highlight, terms) in enumerate(zip(source, entry.highlight_terms, strict=True)):
+            reasons = [r for key in terms for r in self.highlight_reasons.get(key, ())] if scored else []
+            bullet = RankedHighlight(highlight.text, highlight.tags,
+                                     round(sum(r.weight for r in reasons), DIGITS), reasons)
+            if position in hidden:
+                bullet.reasons.append(Reason("excluded", "tag '" + "', '".join(
+                    sorted(entry.highlight_tags[position] & self.wants.excluded)) + "'"))
+                ranked.dropped_highlights.append(bullet)
+            else:
+                kept.append((bullet, position))
+        kept.sort(key=lambda pair: -pair[0].score)  # stable: ties keep the profile order
+        if cap is not None and len(kept) > cap:
+            for bullet, _ in kept[cap:]:
+                bullet.reasons.append(Reason("limit", f"highlights limit {cap}"))
+            ranked.dropped_highlights[:0] = [bullet for bullet, _ in kept[cap:]]
+            kept = kept[:cap]
+        ranked.highlights = [bullet for bullet, _ in kept]
+        order = [position for _, position in kept]
+        if order != list(range(len(source))):
+            ranked.item = entry.item.model_copy(update={"highlights": [source[i] for i in order]})
+
+
+def _matches(index: Index, wants: JobTerms) -> dict[int, list[Reason]]:
     """Walk the job's terms through the inverted index: cost grows with the job, not the profile."""
-    totals: dict[int, float] = defaultdict(float)
     reasons: dict[int, list[Reason]] = defaultdict(list)
+    display = index.vocab.display
     for key, weight in wants.tags.items():
+        name = display(key)
         for number, _found in index.postings.get(key, ()):
             factor = 1.0 if key in index.items[number].tag_keys else TEXT_TAG_FACTOR
-            totals[number] += weight * factor
-            reasons[number].append(Reason("tag", index.vocab.display(key), round(weight * factor, 3)))
+            gain = round(weight * factor, DIGITS)
+            if gain:
+                reasons[number].append(Reason("tag", name, gain))
     for term in wants.posting:
         for number, found in index.postings.get(term.term, ()):
-            gain = term.weight * found
-            totals[number] += gain
-            reasons[number].append(Reason("posting", term.display, round(gain, 3)))
-    return {n: (round(totals[n], 4), reasons[n]) for n in totals}
+            gain = round(term.weight * found, DIGITS)
+            if gain:
+                reasons[number].append(Reason("posting", term.display, gain))
+    return dict(reasons)
 
 
-def _is_excluded(entry: IndexedItem, wants: JobTerms | None) -> str | None:
-    if not wants or not wants.excluded:
-        return None
-    hit = set(entry.item.tags) & wants.excluded or entry.tag_keys & wants.excluded
-    if isinstance(entry.item, Skill) and not hit:
-        hit = set(entry.terms) & wants.excluded
-    return sorted(hit)[0] if hit else None
+def _item_reasons(terms: Mapping[str, float], tag_keys: frozenset[str], wants: JobTerms) -> list[Reason]:
+    """The same reasons `_matches` gives, for one item's own term table."""
+    reasons = []
+    for key, weight in wants.tags.items():
+        if key in terms:
+            gain = round(weight * (1.0 if key in tag_keys else TEXT_TAG_FACTOR), DIGITS)
+            if gain:
+                reasons.append(Reason("tag", key, gain))
+    for term in wants.posting:
+        gain = round(term.weight * terms.get(term.term, 0.0), DIGITS)
+        if gain:
+            reasons.append(Reason("posting", term.display, gain))
+    return reasons
 
 
-def _rank(entry: IndexedItem, match: float, reasons: list[Reason], wants: JobTerms | None,
-          job: Job | None) -> RankedItem:
-    prior = entry.prior
-    if prior:
-        reasons = [*reasons, Reason("prior", "featured/recency", prior)]
-    score = round(match + prior, 4) if wants else 0.0
-    excluded_by = _is_excluded(entry, wants)
-    if excluded_by:
-        return RankedItem(entry.section, entry.item, score, reasons, included=False,
-                          why_left_out=Reason("excluded", f"tag '{excluded_by}'"))
-    highlights, dropped = _rank_highlights(entry, wants, job)
-    item = entry.item
-    if hasattr(item, "highlights"):
-        kept = [Highlight(text=h.text, tags=h.tags) for h in highlights]
-        item = item.model_copy(update={"highlights": kept})
-    matched = sorted({r.term for r in reasons if r.kind in ("tag", "posting") and r.weight > 0})
-    return RankedItem(entry.section, item, score, reasons, matched, highlights, dropped)
+def _highlight_reasons(vocab: Vocabulary, wants: JobTerms) -> dict[str, list[Reason]]:
+    """Per term, what finding it in a bullet is worth: tag and posting weights at full strength."""
+    table: dict[str, list[Reason]] = defaultdict(list)
+    for key, weight in wants.tags.items():
+        if round(weight, DIGITS):
+            table[key].append(Reason("tag", vocab.display(key), round(weight, DIGITS)))
+    for term in wants.posting:
+        if round(term.weight, DIGITS):
+            table[term.term].append(Reason("posting", term.display, round(term.weight, DIGITS)))
+    return dict(table)
 
 
-def _rank_highlights(entry: IndexedItem, wants: JobTerms | None,
-                     job: Job | None) -> tuple[list[RankedHighlight], list[RankedHighlight]]:
-    source = getattr(entry.item, "highlights", [])
-    ranked: list[RankedHighlight] = []
-    dropped: list[RankedHighlight] = []
-    for highlight, terms in zip(source, entry.highlight_terms, strict=True):
-        score, reasons = _highlight_score(terms, wants)
-        if wants and set(highlight.tags) & wants.excluded:
-            continue
-        ranked.append(RankedHighlight(highlight.text, list(highlight.tags), score, reasons))
-    if wants:
-        ranked.sort(key=lambda h: -h.score)
-    cap = job.limit.get("highlights") if job else None
-    if cap is not None and len(ranked) > cap:
-        ranked, dropped = ranked[:cap], ranked[cap:]
-        for highlight in dropped:
-            highlight.reasons.append(Reason("limit", f"highlights limit {cap}"))
-    return ranked, dropped
+def _prior_scale(matches: Iterable[list[Reason]]) -> float:
+    """Shrink priors below half the smallest real match of this job, so a featured or
+    recent item with no match never outranks one with the weakest match (or rises
+    above a negative one)."""
+    nets = (abs(round(sum(r.weight for r in reasons), DIGITS)) for reasons in matches)
+    smallest = min((net for net in nets if net), default=None)
+    return 1.0 if smallest is None else min(1.0, smallest / (2 * MAX_PRIOR))
 
 
-def _highlight_score(terms: dict[str, float], wants: JobTerms | None) -> tuple[float, list[Reason]]:
-    if not wants:
-        return 0.0, []
-    reasons = [Reason("tag", k, w) for k, w in wants.tags.items() if k in terms]
+def _section(name: str, entries: list[tuple[RankedItem, float]], job: Job) -> TailoredSection:
+    """Order one section by score (ties keep profile order) and apply its limit.
 
-    reasons += [Reason("posting", t.display, round(t.weight, 3)) for t in wants.posting if t.term in terms]
-    return round(sum(r.weight for r in reasons), 4), reasons
-
-
-def _section(name: str, items: list[RankedItem], job: Job | None) -> TailoredSection:
-    if job is None:
-        return TailoredSection(name, items)
-    by_relevance = sorted(items, key=lambda r: -r.score)  # stable: ties keep profile order
-    if name == "skills":
-        by_relevance = [r for r in by_relevance if r.matched] + [r for r in items if not r.matched]
+    With a limit, only items with a positive net match compete for the places.
+    Experience is then shown reverse-chronologically, as recruiters expect.
+    """
+    ordered = sorted(entries, key=lambda pair: -pair[0].score)
     limit = job.limit.get(name)
-    kept, omitted = by_relevance, []
+    kept = [ranked for ranked, _ in ordered]
+    omitted: list[RankedItem] = []
     if limit is not None:
-        relevant = [r for r in by_relevance if r.matched]
-        kept = relevant[:limit]
-        omitted = [r for r in by_relevance if r not in kept]
-        for item in omitted:
-            item.included = False
-            item.why_left_out = (Reason("limit", f"{name} limit {limit}") if item.matched
-                                 else Reason("irrelevant", "no term of this job matches"))
+        relevant = [ranked for ranked, match in ordered if match > 0]
+        kept, omitted = relevant[:limit], relevant[limit:]
+        for ranked in omitted:
+            ranked.why_left_out = Reason("limit", f"{name} limit {limit}")
+        for ranked, match in ordered:
+            if match <= 0:
+                ranked.why_left_out = Reason("irrelevant", "no term of this job matches" if match == 0
+                                             else "this job's weights add up to less than zero")
+                omitted.append(ranked)
+        for ranked in omitted:
+            ranked.included = False
     if name == "experience":
-        kept = sorted(kept, key=_chronology, reverse=True)
-    score = sum(sorted((r.score for r in kept if r.matched), reverse=True)[:3])
-    return TailoredSection(name, kept, omitted, round(score, 4))
+        kept.sort(key=_chronology, reverse=True)
+    best = sorted((match for _, match in entries if match > 0), reverse=True)[:SECTION_TOP]
+    return TailoredSection(name, kept, omitted, round(sum(best), DIGITS))
 
 
 def _chronology(ranked: RankedItem) -> tuple[int, tuple[int, int, int], tuple[int, int, int]]:
-    """Reverse-chronological key: current roles first, then by start date."""
+    """Reverse-chronological key: current roles first, then by end and start date."""
     item = ranked.item
     end = getattr(item, "end", None)
     start = getattr(item, "start", None)
@@ -334,14 +462,13 @@ def _chronology(ranked: RankedItem) -> tuple[int, tuple[int, int, int], tuple[in
 
 
 def _order_sections(sections: list[TailoredSection], job: Job | None) -> list[TailoredSection]:
+    """Pinned sections first in the job's order, the rest by relevance (ties: the default order)."""
     by_name = {s.name: s for s in sections}
     default = [by_name[n] for n in DEFAULT_ORDER if n in by_name]
     if job is None:
         return default
     pinned = [by_name[n] for n in (job.sections or []) if n in by_name]
-    rest = [s for s in default if s not in pinned]
-    if not job.sections:
-        rest = sorted(rest, key=lambda s: -s.score)  # stable: ties keep the default order
+    rest = sorted((s for s in default if s not in pinned), key=lambda s: -s.score)
     return pinned + rest
 
 
@@ -356,32 +483,47 @@ def _person(profile: Profile, job: Job | None) -> Person:
     )
 
 
-def _matched_skills(sections: list[TailoredSection], vocab: Vocabulary,
-                    wants: JobTerms | None) -> list[str]:
-    if not wants:
-        return []
-    skills = next((s for s in sections if s.name == "skills"), None)
-    return [r.item.label() for r in skills.items if r.matched] if skills else []
+def _coverage(index: Index, wants: JobTerms, sections: list[TailoredSection], person: Person) -> Coverage:
+    """Which posting terms this CV shows (and where), which the profile has but this
+    CV leaves out, and which the profile never mentions: what a keyword screen would miss.
 
-
-def _coverage(index: Index, wants: JobTerms, sections: list[TailoredSection]) -> Coverage:
-    """Which posting terms this CV shows, which the profile has but this CV leaves
-    out, and which the profile never mentions: what a keyword screen would miss."""
-    shown: dict[str, list[str]] = defaultdict(list)
-    for section in sections:
-        for ranked in section.items:
-            for key in index.items[index.by_id[ranked.id]].terms:
-                shown[key].append(f"{section.name}:{ranked.id}")
-    for key in index.person_terms:
-        shown[key].append("summary")
+    Only what is rendered counts as shown: the header and the included items, of
+    experience and projects only the bullets kept for this job.
+    """
+    visible = {(ranked.section, ranked.id): (s, i, ranked)
+               for s, section in enumerate(sections) for i, ranked in enumerate(section.items)}
+    header = index.vocab.find("\n".join(filter(None, [person.headline, person.pitch, person.summary])))
     matched, unused, missing = [], [], []
     for term in wants.posting:
-        if term.term in shown:
-            matched.append(CoverageTerm(term.term, term.display, term.weight, tuple(shown[term.term][:5])))
-        elif term.term in index.postings:
-            where = tuple(f"{index.items[n].section}:{index.items[n].item.id}"
-                          for n, _ in index.postings[term.term][:5])
-            unused.append(CoverageTerm(term.term, term.display, term.weight, where))
+        holders = index.postings.get(term.term, ())
+        places = sorted(place for number, _ in holders
+                        if (place := _shown_at(index, visible, number, term.term)) is not None)
+        where = ("summary",) * (term.term in header) + tuple(name for *_, name in places)
+        if where:
+            matched.append(CoverageTerm(term.term, term.display, term.weight, where[:5]))
+        elif holders:
+            unused.append(CoverageTerm(term.term, term.display, term.weight,
+                                       tuple(_place(index.items[n]) for n, _ in holders[:5])))
         else:
             missing.append(CoverageTerm(term.term, term.display, term.weight))
     return Coverage(matched, unused, missing, recognised=len(wants.posting))
+
+
+def _place(entry: IndexedItem) -> str:
+    return f"{entry.section}:{entry.item.id}"
+
+
+def _shown_at(index: Index, visible: Mapping[tuple[str, str], tuple[int, int, RankedItem]], number: int,
+              term: str) -> tuple[int, int, str] | None:
+    """(section position, item position, name) where the CV shows the term in this item, if it does."""
+    entry = index.items[number]
+    found = visible.get((entry.section, entry.item.id or ""))
+    if found is None:
+        return None
+    section, position, ranked = found
+    if term not in entry.base_terms and not any(
+        term in index.vocab.find(bullet.text) or term in {index.vocab.key(t) for t in bullet.tags}
+        for bullet in ranked.highlights
+    ):
+        return None
+    return section, position, _place(entry)

@@ -1,0 +1,308 @@
+"""The landing page: one tailored CV rendered through the theme's `page.html`.
+
+The page is self-contained: every link to the site's own files is relative
+(`PageContext.root`), so it works under a GitHub project path (`/repo/`) and
+opened from disk, and nothing is fetched from another host. The same template
+context (`template_context`) feeds the PDF template, so the page and the PDF
+always show the same items in the same order.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from cvsite.errors import CvsiteError
+from cvsite.locale import Locale, load_locale
+from cvsite.markdown import is_safe_link, plain_text, render_inline, render_markdown
+from cvsite.model import Contact, Item
+from cvsite.tailored import RankedItem, TailoredCV
+from cvsite.themes import Theme, load_theme
+
+DESCRIPTION_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """Where a page sits in the site, so its links and metadata are right.
+
+    root: relative path from the page to the site root ("" for index.html, "../" for acme/).
+    pdf_name: this page's PDF, relative to the page (e.g. "Marta-Kowalczyk-CV-Acme.pdf").
+    base_url: public URL of the site root; only adds the canonical link and og:url.
+    page_path: the page's folder below the root ("" for the index, "acme/" for a job).
+    user_theme_dir: the user's override folder (`DIR/theme/`), if any.
+    listed_jobs: (slug, company, role) of the jobs the general page links to.
+    """
+
+    root: str = ""
+    pdf_name: str | None = None
+    base_url: str | None = None
+    page_path: str = ""
+    user_theme_dir: Path | None = None
+    listed_jobs: tuple[tuple[str, str, str], ...] = ()
+
+    @property
+    def url(self) -> str | None:
+        """Absolute URL of this page when the site's base URL is known."""
+        return f"{self.base_url.rstrip('/')}/{self.page_path}" if self.base_url else None
+
+
+@dataclass(frozen=True)
+class ContactLink:
+    kind: str
+    label: str
+    href: str
+
+
+@dataclass
+class Entry:
+    """One item as a template shows it: highlights already cut to what fits."""
+
+    key: str
+    ranked: RankedItem
+    highlights: list[str]
+
+    @property
+    def item(self) -> Any:
+        return self.ranked.item
+
+    @property
+    def kind(self) -> str:
+        return self.ranked.section
+
+
+@dataclass(frozen=True)
+class SkillChip:
+    name: str
+    matched: bool
+    key: str = ""
+
+
+@dataclass
+class SkillGroup:
+    name: str | None
+    skills: list[SkillChip] = field(default_factory=list)
+
+
+@dataclass
+class SectionView:
+    name: str
+    label: str
+    entries: list[Entry]
+    skill_groups: list[SkillGroup] = field(default_factory=list)
+
+
+# What the PDF fitting leaves out: ("item", section, index) or ("highlight", section, index, h).
+DropKey = tuple[Any, ...]
+
+
+def render_page(cv: TailoredCV, page: PageContext) -> str:
+    """The landing page HTML for one tailored CV (or the general one)."""
+    theme = load_theme(cv.theme, page.user_theme_dir)
+    context = template_context(cv, theme, asset=lambda name: f"{page.root}{theme.asset_dir}{name}")
+    context.update(page=page, pdf_href=page.pdf_name, canonical=page.url)
+    return render_template(theme, "page.html", context)
+
+
+def render_404(cv: TailoredCV, base_url: str | None = None, user_theme_dir: Path | None = None) -> str:
+    """A 404 page that works at any depth (GitHub Pages serves it for every missing path).
+
+    Relative links would resolve against the missing page's folder, so the page
+    uses none: with a base URL it links home and to the stylesheet absolutely;
+    without one it carries its own small inline style and names the person
+    instead of offering a link that could be wrong.
+    """
+    theme = load_theme(cv.theme, user_theme_dir)
+    home = f"{base_url.rstrip('/')}/" if base_url else None
+    context = template_context(cv, theme, asset=lambda name: f"{home}{theme.asset_dir}{name}" if home else "")
+    context.update(home=home)
+    return render_template(theme, "404.html", context)
+
+
+def render_template(theme: Theme, name: str, context: dict[str, Any]) -> str:
+    """Render a theme template; errors in a user's override become a CvsiteError."""
+    template = theme.template(name)
+    try:
+        return template.render(context)
+    except jinja2.TemplateError as exc:
+        where = getattr(exc, "filename", None) or name
+        raise CvsiteError(f"{where}: template error in theme '{theme.name}': {exc}") from exc
+
+
+def template_context(
+    cv: TailoredCV,
+    theme: Theme,
+    asset: Callable[[str], str],
+    drops: Collection[DropKey] = (),
+) -> dict[str, Any]:
+    """Everything page.html, cv.html and 404.html can use.
+
+    cv, person, job, company, lang, t (the Locale), sections (SectionView list,
+    in tailored order, empty ones left out), contacts (ContactLink list),
+    matched_skills, meta (title, subject, description, keywords, author),
+    jsonld, theme, and the helpers asset(name), md(text), md_inline(text),
+    when(item) and host(url). The callers add page, pdf_href, canonical, home,
+    paper_size and page_counter where they apply.
+    `drops` leaves out what the PDF fitting chose to drop.
+    """
+    loc = load_locale(cv.language)
+    sections = [_section_view(cv, index, loc, set(drops)) for index in range(len(cv.sections))]
+    return {
+        "cv": cv,
+        "person": cv.person,
+        "job": cv.job,
+        "company": cv.job.company if cv.job else None,
+        "lang": loc.code,
+        "t": loc,
+        "sections": [s for s in sections if s.entries],
+        "contacts": contact_links(cv.person.contact),
+        "matched_skills": list(cv.matched_skills),
+        "meta": page_meta(cv, loc),
+        "jsonld": person_jsonld(cv),
+        "theme": theme,
+        "asset": asset,
+        "md": render_markdown,
+        "md_inline": render_inline,
+        "when": lambda item: item_dates(item, loc),
+        "host": display_url,
+        "page": None,
+        "pdf_href": None,
+        "canonical": None,
+        "home": None,
+        "page_counter": Markup(""),
+    }
+
+
+def page_meta(cv: TailoredCV, loc: Locale) -> dict[str, str]:
+    """Title, description, subject and keywords, shared by the page head and the PDF metadata."""
+    name = cv.person.name
+    if cv.job:
+        subject = loc.text("role_at_company", role=cv.job.role, company=cv.job.company)
+        title = f"{name} – {loc.text('cv_for', role=cv.job.role, company=cv.job.company)}"
+    else:
+        subject = plain_text(cv.person.headline)
+        title = f"{name} – {subject}"
+    description = plain_text(cv.person.pitch or cv.person.headline or cv.person.summary)
+    return {
+        "title": title,
+        "subject": subject,
+        "description": _shorten(description, DESCRIPTION_LIMIT),
+        "keywords": ", ".join(cv.matched_skills),
+        "author": name,
+    }
+
+
+def _shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def person_jsonld(cv: TailoredCV) -> Markup:
+    """schema.org Person as JSON-LD, escaped so no field can close the script element."""
+    person = cv.person
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "Person", "name": person.name}
+    data["jobTitle"] = plain_text(person.headline)
+    if person.pitch:
+        data["description"] = plain_text(person.pitch)
+    if person.location:
+        data["address"] = {"@type": "PostalAddress", "addressLocality": person.location}
+    links = contact_links(person.contact)
+    for link in links:
+        if link.kind == "email":
+            data["email"] = link.href
+        elif link.kind == "phone":
+            data["telephone"] = link.label
+    same_as = [link.href for link in links if link.kind not in ("email", "phone")]
+    if same_as:
+        data["sameAs"] = same_as
+    skills = cv.section("skills")
+    if skills and skills.items:
+        data["knowsAbout"] = [r.item.label() for r in skills.items]
+    languages = cv.section("languages")
+    if languages and languages.items:
+        data["knowsLanguage"] = [r.item.label() for r in languages.items]
+    return Markup(escape_json_for_script(data))
+
+
+def escape_json_for_script(data: Any) -> str:
+    """JSON safe inside <script>: `<`, `>`, `&` and line separators become \\u escapes."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    for char in "<>&\u2028\u2029":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return text
+
+
+def contact_links(contact: Contact) -> list[ContactLink]:
+    """Contact details as links in a fixed order; profile names become profile URLs."""
+    links: list[ContactLink] = []
+    if contact.email:
+        links.append(ContactLink("email", contact.email, f"mailto:{contact.email}"))
+    if contact.phone:
+        digits = re.sub(r"[^\d+]", "", contact.phone)
+        links.append(ContactLink("phone", contact.phone, f"tel:{digits}"))
+    if contact.website:
+        links.append(ContactLink("website", display_url(contact.website), contact.website))
+    for kind, base in (("github", "https://github.com/"), ("linkedin", "https://www.linkedin.com/in/")):
+        value = getattr(contact, kind)
+        if value:
+            href = value if is_safe_link(value) else base + quote(value.strip().strip("/@"))
+            links.append(ContactLink(kind, display_url(href), href))
+    for kind, url in sorted((contact.model_extra or {}).items()):
+        if isinstance(url, str) and is_safe_link(url):
+            links.append(ContactLink(kind, display_url(url), url))
+    return links
+
+
+def display_url(url: str) -> str:
+    """`https://www.example.com/me/` → `example.com/me`: how a link reads on a CV."""
+    parts = urlsplit(url)
+    if parts.scheme == "mailto":
+        return parts.path
+    host = parts.netloc.removeprefix("www.")
+    return (host + parts.path).rstrip("/")
+
+
+def item_dates(item: Item, loc: Locale) -> str:
+    """The date or date range of any item, in the page's language."""
+    single = getattr(item, "date", None)
+    start = getattr(item, "start", None)
+    if single is not None and start is None:
+        return loc.date(single)
+    end = getattr(item, "end", None)
+    return loc.date_range(start, end) if start is not None or end is not None else ""
+
+
+def _section_view(cv: TailoredCV, index: int, loc: Locale, drops: set[DropKey]) -> SectionView:
+    section = cv.sections[index]
+    entries = []
+    for position, ranked in enumerate(section.items):
+        if ("item", section.name, position) in drops:
+            continue
+        texts = [h.text for h in getattr(ranked.item, "highlights", [])]
+        kept = [t for h, t in enumerate(texts) if ("highlight", section.name, position, h) not in drops]
+        entries.append(Entry(f"{section.name}-{position}", ranked, kept))
+    view = SectionView(section.name, loc.section(section.name), entries)
+    if section.name == "skills":
+        view.skill_groups = _skill_groups(entries, set(cv.matched_skills))
+    return view
+
+
+def _skill_groups(entries: list[Entry], matched: set[str]) -> list[SkillGroup]:
+    """Skills grouped by their `group`, groups in order of their first (most relevant) skill."""
+    groups: dict[str | None, SkillGroup] = {}
+    for entry in entries:
+        name = getattr(entry.item, "group", None)
+        group = groups.setdefault(name, SkillGroup(name))
+        label = entry.item.label()
+        group.skills.append(SkillChip(label, label in matched, entry.key))
+    return list(groups.values())
+

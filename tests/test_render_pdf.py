@@ -1,0 +1,212 @@
+import io
+import re
+import shutil
+
+import pytest
+from pypdf import PdfReader
+from render_support import EXAMPLE, tailored, workspace
+
+from cvsite.errors import CvsiteError
+from cvsite.locale import load_locale
+from cvsite.render_pdf import (
+    ThemeFetcher,
+    drop_candidates,
+    page_counter_css,
+    pdf_file_name,
+    render_pdf,
+)
+from cvsite.themes import load_theme
+
+
+@pytest.fixture(scope="module")
+def ws():
+    return workspace()
+
+
+@pytest.fixture(scope="module")
+def acme(ws):
+    cv = tailored(ws, "acme")
+    return cv, render_pdf(cv)
+
+
+@pytest.fixture(scope="module")
+def general(ws):
+    cv = tailored(ws, None)
+    return cv, render_pdf(cv)
+
+
+def text_of(data: bytes) -> str:
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages)
+
+
+def uris(data: bytes) -> set[str]:
+    found = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object().get("/A")
+            if action and "/URI" in action:
+                found.add(action["/URI"])
+    return found
+
+
+def test_text_is_present_in_relevance_order(acme):
+    cv, result = acme
+    text = text_of(result.data)
+    assert "Marta Kowalczyk-Łęcka" in text
+    headings = [s.name for s in cv.sections]
+    positions = [text.find(load_label(s)) for s in headings]
+    assert all(p >= 0 for p in positions) and positions == sorted(positions), headings
+    titles = [r.item.role for r in cv.section("experience").items]
+    assert [text.find(t) for t in titles] == sorted(text.find(t) for t in titles)
+
+
+def load_label(section: str) -> str:
+    return load_locale("en").section(section).upper()
+
+
+def test_fits_max_pages_and_reports_what_was_dropped(acme):
+    cv, result = acme
+    assert cv.max_pages == 1
+    assert result.pages == 1 == len(PdfReader(io.BytesIO(result.data)).pages)
+    text = text_of(result.data)
+    for description in result.dropped:
+        quoted = re.search(r"'(.*?)…?'", description).group(1)
+        assert quoted[:30] not in text, description
+
+
+def test_drop_order_starts_with_the_least_relevant_highlight(ws):
+    cv = tailored(ws, "acme")
+    candidates = drop_candidates(cv)
+    kinds = [c.key[0] for c in candidates]
+    assert kinds == sorted(kinds, key=lambda k: k != "highlight")  # highlights, then items
+    highlight_scores = []
+    for candidate in candidates:
+        if candidate.key[0] == "highlight":
+            _, section, position, index = candidate.key
+            highlight_scores.append(cv.section(section).items[position].highlights[index].score)
+    assert highlight_scores == sorted(highlight_scores)
+    assert not any(c.key[0] == "highlight" and c.key[3] == 0 for c in candidates)
+    experience = [c.key[2] for c in candidates if c.key[:2] == ("item", "experience")]
+    assert experience == sorted(experience, reverse=True)  # a section empties from the bottom
+
+
+def test_metadata(acme):
+    _, result = acme
+    meta = PdfReader(io.BytesIO(result.data)).metadata
+    assert meta.title == "Marta Kowalczyk-Łęcka – CV for Staff Engineer at Acme Payments"
+    assert meta.author == "Marta Kowalczyk-Łęcka"
+    assert meta.subject == "Staff Engineer at Acme Payments"
+    assert set(meta["/Keywords"].split(", ")) == {"PostgreSQL", "Python"}
+    assert "/CreationDate" not in meta and "/ModDate" not in meta
+    root = PdfReader(io.BytesIO(result.data)).trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/Lang"] == "en"  # tagged, for screen readers
+
+
+def test_links_are_clickable(acme):
+    _, result = acme
+    found = uris(result.data)
+    assert {"mailto:marta@example.com", "https://github.com/martak", "https://marta.example"} <= found
+    assert not any(u.startswith("javascript") for u in found)
+
+
+def test_rendering_is_deterministic(ws, acme):
+    _, result = acme
+    assert render_pdf(tailored(ws, "acme")).data == result.data
+
+
+def test_page_counter_only_when_longer_than_a_page(acme, general):
+    _, one = acme
+    assert "page 1 of" not in text_of(one.data)
+    _, more = general
+    assert more.pages == 2 and not more.dropped
+    assert "page 1 of 2" in text_of(more.data) and "page 2 of 2" in text_of(more.data)
+
+
+def test_german_letter_paper_and_excluded_absent(ws):
+    cv = tailored(ws, "berlin")
+    result = render_pdf(cv)
+    reader = PdfReader(io.BytesIO(result.data))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+    text = text_of(result.data)
+    assert "Apr. 2021 – heute" in text and "Berufserfahrung".upper() in text.upper()
+    if result.pages > 1:
+        assert "Seite 1 von" in text
+
+
+def test_excluded_items_are_absent_from_pdf_and_metadata(acme):
+    _, result = acme
+    text = text_of(result.data)
+    assert "Bird watch" not in text and "Raspberry" not in text
+    assert "Bird" not in str(PdfReader(io.BytesIO(result.data)).metadata)
+
+
+def test_fonts_are_embedded_and_non_ascii_text_extracts(general):
+    _, result = general
+    reader = PdfReader(io.BytesIO(result.data))
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    assert any("Inter" in f for f in fonts)
+    assert "Kraków" in text_of(result.data)
+
+
+def test_missing_glyphs_become_a_warning(ws):
+    cv = tailored(ws, "acme")
+    cv.person.pitch = "Private use: \ue000"
+    result = render_pdf(cv)
+    assert any(w.startswith("font lacks glyphs for") and "U+E000" in w for w in result.warnings)
+
+
+def test_fetcher_refuses_network_and_outside_files(ws, tmp_path):
+    theme_dir = tmp_path / "theme"
+    theme_dir.mkdir()
+    original = (load_theme("modern").path / "cv.html").read_text()
+    leak = '<img src="https://tracker.example/p.png"><img src="file:///etc/hostname">'
+    (theme_dir / "cv.html").write_text(original.replace("<main>", "<main>" + leak))
+    (theme_dir / "print.css").write_text("h1 { color: red }")
+    result = render_pdf(tailored(ws, "acme"), theme_dir)
+    assert result.data.startswith(b"%PDF")
+    refusals = [w for w in result.warnings if "refused" in w or "disallowed" in w]
+    assert len(refusals) == 2, result.warnings
+    fetcher = ThemeFetcher(load_theme("modern", theme_dir))
+    assert fetcher.resolve((theme_dir / "print.css").as_uri()) == (theme_dir / "print.css").resolve()
+    # An override's relative font path finds the theme's font file.
+    font = fetcher.resolve((theme_dir / "fonts" / "inter-latin-400-normal.woff2").as_uri())
+    assert font == load_theme("modern").path.resolve() / "fonts" / "inter-latin-400-normal.woff2"
+    assert fetcher.resolve((theme_dir / ".." / "cv.html").as_uri()) is None
+
+
+def test_unknown_theme_in_cv_is_a_clear_error(ws):
+    cv = tailored(ws, "acme")
+    cv.theme = "fancy"
+    with pytest.raises(CvsiteError, match="unknown theme 'fancy'"):
+        render_pdf(cv)
+
+
+def test_pdf_file_names():
+    assert pdf_file_name("Marta Kowalczyk", "Acme") == "Marta-Kowalczyk-CV-Acme.pdf"
+    assert pdf_file_name("Marta Kowalczyk", None) == "Marta-Kowalczyk-CV.pdf"
+    assert pdf_file_name("Łukasz Żółć", "Müller & Söhne GmbH") == "Lukasz-Zolc-CV-Muller-Sohne-GmbH.pdf"
+    assert pdf_file_name("Nguyễn Thị Ánh", "Đà Nẵng Co.") == "Nguyen-Thi-Anh-CV-Da-Nang-Co.pdf"
+    assert pdf_file_name("Işıl Straße", None) == "Isil-Strasse-CV.pdf"
+    assert pdf_file_name("王小明", "株式会社") == "CV.pdf"
+
+
+def test_page_counter_css_escapes_the_locale_text():
+    assert page_counter_css("page {n} of {N}") == '"page " counter(page) " of " counter(pages)'
+    assert "\\22 " in page_counter_css('"{n}"')
+
+
+@pytest.mark.skipif(shutil.which("fc-list") is None, reason="fontconfig tools missing")
+def test_example_profile_fits_every_job():
+    example = workspace(EXAMPLE)
+    for slug in example.jobs:
+        cv = tailored(example, slug)
+        result = render_pdf(cv)
+        assert cv.max_pages is None or result.pages <= cv.max_pages
+        assert not [w for w in result.warnings if "glyph" in w]
+        assert example.profile.name in text_of(result.data)
