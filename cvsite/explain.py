@@ -7,18 +7,20 @@ from pathlib import Path
 from typing import Any
 
 from cvsite.loader import load_workspace
-from cvsite.tailor import tailor_all
+from cvsite.tailor import Index, tailor_with
 from cvsite.tailored import Coverage, RankedItem, Reason, TailoredCV, TailoredSection
 
 
 def explain(directory: Path, slugs: Sequence[str] = ()) -> list[TailoredCV]:
     """The tailored CV of each selected job (all jobs when none are named)."""
     workspace = load_workspace(directory, slugs)
-    cvs = tailor_all(workspace, list(workspace.jobs))
-    return [cv for slug, cv in cvs.items() if slug is not None]
+    index = Index.build(workspace.profile)
+    return [tailor_with(index, slug, job, workspace.postings.get(slug, ""))
+            for slug, job in workspace.jobs.items()]
 
 
 def as_json(cvs: Sequence[TailoredCV]) -> dict[str, Any]:
+    """The report as data; the shape is a contract (see issue 3), extra keys are allowed."""
     return {"jobs": [_job_json(cv) for cv in cvs]}
 
 
@@ -37,7 +39,9 @@ def _job_json(cv: TailoredCV) -> dict[str, Any]:
 
 
 def _section_json(section: TailoredSection, cv: TailoredCV) -> dict[str, Any]:
-    items = [_item_json(r) for r in (*section.items, *section.omitted)]
+    """Items in render order, then those left out: by limit or relevance, then by exclusion."""
+    excluded = [r for r in cv.excluded if r.section == section.name]
+    items = [_item_json(r) for r in (*section.items, *section.omitted, *excluded)]
     return {"name": section.name, "score": section.score, "items": items}
 
 
@@ -51,9 +55,10 @@ def _item_json(ranked: RankedItem) -> dict[str, Any]:
     }
     if ranked.why_left_out:
         data["left_out"] = _reason_json(ranked.why_left_out)
-    if ranked.section == "experience":
+    if ranked.section == "experience" or ranked.highlights or ranked.dropped_highlights:
         data["highlights"] = [
-            {"text": h.text, "score": h.score, "included": included}
+            {"text": h.text, "score": h.score, "included": included,
+             "reasons": [_reason_json(r) for r in h.reasons]}
             for included, group in ((True, ranked.highlights), (False, ranked.dropped_highlights))
             for h in group
         ]
@@ -79,6 +84,9 @@ def _coverage_json(coverage: Coverage) -> dict[str, Any]:
 
 
 def as_text(cvs: Sequence[TailoredCV]) -> str:
+    """The report for people: per job, each section in final order, then keyword coverage."""
+    if not cvs:
+        return "no jobs to explain: add one with `cvsite new-job`"
     return "\n".join(_job_text(cv) for cv in cvs)
 
 
@@ -92,7 +100,9 @@ def _job_text(cv: TailoredCV) -> str:
             for highlight in ranked.highlights:
                 lines.append(f"        - [{highlight.score:.2f}] {_short(highlight.text)}")
             for highlight in ranked.dropped_highlights:
-                lines.append(f"        x [{highlight.score:.2f}] {_short(highlight.text)} (over the limit)")
+                why = next((r for r in highlight.reasons if r.kind in ("excluded", "limit")), None)
+                lines.append(f"        x [{highlight.score:.2f}] {_short(highlight.text)} "
+                             f"(left out: {why.term if why else 'not shown'})")
         for ranked in section.omitted:
             why = ranked.why_left_out
             lines.append(f"   -- {ranked.title}  [{ranked.score:.2f}]  left out: {why.term if why else ''}")
@@ -108,9 +118,11 @@ def _job_text(cv: TailoredCV) -> str:
     return "\n".join(lines)
 
 
-def _reasons(ranked: RankedItem) -> str:
-    shown = [r for r in ranked.reasons if r.kind != "prior"]
-    return ", ".join(f"{r.term} {r.weight:+.2f}" for r in shown[:6]) or "no match"
+def _reasons(ranked: RankedItem, shown: int = 6) -> str:
+    """The strongest reasons first, each saying whether a tag or the posting gave it."""
+    reasons = sorted((r for r in ranked.reasons if r.kind != "prior"), key=lambda r: -abs(r.weight))
+    text = ", ".join(f"{r.kind} '{r.term}' {r.weight:+.2f}" for r in reasons[:shown]) or "no match"
+    return text + (f", +{len(reasons) - shown} more" if len(reasons) > shown else "")
 
 
 def _short(text: str, width: int = 90) -> str:
@@ -122,7 +134,8 @@ def _coverage_text(coverage: Coverage) -> list[str]:
     if coverage.low_confidence:
         lines.append(f"  warning: only {coverage.recognised} key terms recognised in the posting; "
                      "too few to judge coverage")
-    lines.append("  shown:   " + (", ".join(t.display for t in coverage.matched) or "none"))
+    shown = ", ".join(f"{t.display} ({', '.join(t.where[:2])})" for t in coverage.matched)
+    lines.append("  shown:   " + (shown or "none"))
     lines.append("  left out by this job's selection: "
                  + (", ".join(f"{t.display} ({', '.join(t.where[:2])})" for t in coverage.unused) or "none"))
     lines.append("  never mentioned in the profile:   "
