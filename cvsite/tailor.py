@@ -30,7 +30,6 @@ from cvsite.loader import Workspace
 from cvsite.model import (
     ITEM_TYPES,
     SECTIONS,
-    Education,
     Experience,
     Item,
     Job,
@@ -187,7 +186,7 @@ def _prior(item: Item, year: int) -> float:
 
 def _latest_year(item: Item, year: int) -> int | None:
     end = _field(item, "end")
-    if end == "present" or (end is None and isinstance(item, (Experience, Education)) and _field(item, "start")):
+    if end == "present" or (end is None and isinstance(item, Experience)):  # no end: a current role
         return year
     for value in (end, _field(item, "date"), _field(item, "start")):
         if isinstance(value, PartialDate):
@@ -202,6 +201,7 @@ class JobTerms:
     tags: dict[str, float]
     posting: list[PostingTerm]
     excluded: frozenset[str]
+    as_written: dict[str, str] = field(default_factory=dict)  # excluded key -> the job's own tag
 
     @classmethod
     def of(cls, job: Job, posting_text: str, vocab: Vocabulary) -> JobTerms:
@@ -209,8 +209,8 @@ class JobTerms:
         for tag, weight in job.tags.items():
             key = vocab.key(tag)
             tags[key] = tags.get(key, 0.0) + weight
-        excluded = frozenset(vocab.key(tag) for tag in job.exclude)
-        return cls(tags, extract_posting_terms(posting_text, vocab), excluded)
+        as_written = {vocab.key(tag): tag for tag in reversed(job.exclude)}
+        return cls(tags, extract_posting_terms(posting_text, vocab), frozenset(as_written), as_written)
 
 
 def tailor_all(workspace: Workspace, slugs: list[str] | None = None) -> dict[str | None, TailoredCV]:
@@ -241,10 +241,15 @@ def tailor_with(index: Index, slug: str | None, job: Job | None, posting: str) -
         return _cv(profile, slug, None, person, ordered, [], [], None)
     wants = JobTerms.of(job, posting, index.vocab)
     scoring = _Scoring.of(index, wants)
+    cap = job.limit.get("highlights")
     ranked: dict[str, list[tuple[RankedItem, float]]] = {name: [] for name in SECTIONS}
     excluded: list[RankedItem] = []
+    kept_bullets: dict[int, list[int]] = {}
     for number, entry in enumerate(index.items):
-        item, match = scoring.rank(number, entry, job.limit.get("highlights"))
+        if number in scoring.special:
+            item, match = scoring.rank(number, entry, cap, kept_bullets)
+        else:
+            item, match = scoring.plain(number, entry, cap, kept_bullets), 0.0
         if item.included:
             ranked[entry.section].append((item, match))
         else:
@@ -252,7 +257,7 @@ def tailor_with(index: Index, slug: str | None, job: Job | None, posting: str) -
     sections = [_section(name, ranked[name], job) for name in SECTIONS]
     ordered = _order_sections([s for s in sections if s.items], job)
     matched_skills = [r.item.label() for r, match in ranked["skills"] if r.included and match > 0]
-    coverage = _coverage(index, wants, ordered, person)
+    coverage = _coverage(index, wants, ordered, person, kept_bullets)
     return _cv(profile, slug, job, person, ordered, excluded, matched_skills, coverage)
 
 
@@ -295,6 +300,7 @@ class _Scoring:
     excluded_highlights: dict[int, set[int]]
     highlight_reasons: dict[str, list[Reason]]
     prior_scale: float
+    special: frozenset[int]  # items that need the full treatment; the rest are unmatched
 
     @classmethod
     def of(cls, index: Index, wants: JobTerms) -> _Scoring:
@@ -315,55 +321,87 @@ class _Scoring:
                 if i not in positions:
                     for key in found:
                         terms[key] = max(terms.get(key, 0.0), FIELD_WEIGHT["highlights"])
-            matches[number] = _item_reasons(terms, entry.tag_keys, wants)
+            matches[number] = _item_reasons(index.vocab, terms, entry.tag_keys, wants)
         for number in excluded:
             matches.pop(number, None)
+        special = frozenset(matches) | frozenset(excluded) | frozenset(hidden)
         return cls(wants, matches, excluded, dict(hidden), _highlight_reasons(index.vocab, wants),
-                   _prior_scale(matches.values()))
+                   _prior_scale(matches.values()), special)
 
-    def rank(self, number: int, entry: IndexedItem, cap: int | None) -> tuple[RankedItem, float]:
+    def _prior(self, entry: IndexedItem) -> Reason | None:
+        if self.prior_scale == 1.0 or entry.prior_reason is None:
+            return entry.prior_reason
+        prior = math.floor(entry.prior * self.prior_scale * 10**DIGITS) / 10**DIGITS
+        return Reason("prior", "featured/recency", prior) if prior else None
+
+    def plain(self, number: int, entry: IndexedItem, cap: int | None,
+              kept_bullets: dict[int, list[int]]) -> RankedItem:
+        """An item this job does not mention: the fast path most items of a big profile take."""
+        prior = self._prior(entry)
+        ranked = RankedItem(entry.section, entry.item, prior.weight if prior else 0.0,
+                            [prior] if prior else [])
+        if entry.highlight_terms:
+            bullets = [RankedHighlight(h.text, h.tags, 0.0) for h in entry.item.highlights]  # type: ignore[attr-defined]
+            ranked.highlights = bullets
+            if cap is not None and len(bullets) > cap:
+                self._cut(ranked, entry, number, list(enumerate(bullets)), cap, kept_bullets)
+        return ranked
+
+    def rank(self, number: int, entry: IndexedItem, cap: int | None,
+             kept_bullets: dict[int, list[int]]) -> tuple[RankedItem, float]:
         """The item scored for this job, with its net match (its score without the prior)."""
         reasons = self.matches.get(number, [])
         match = round(sum(r.weight for r in reasons), DIGITS)
-        prior = math.floor(entry.prior * self.prior_scale * 10**DIGITS) / 10**DIGITS
+        prior = self._prior(entry)
         if prior:
-            reasons = [*reasons, Reason("prior", "featured/recency", prior)]
-        score = round(match + prior, DIGITS)
+            reasons = [*reasons, prior]
+        score = round(match + (prior.weight if prior else 0.0), DIGITS)
         matched = sorted({r.term for r in reasons if r.kind != "prior" and r.weight > 0})
         if number in self.excluded:
-            why = Reason("excluded", f"tag '{self.excluded[number]}'")
+            why = Reason("excluded", f"tag '{self.wants.as_written[self.excluded[number]]}'")
             return RankedItem(entry.section, entry.item, score, reasons, matched, included=False,
                               why_left_out=why), match
         ranked = RankedItem(entry.section, entry.item, score, reasons, matched)
         if entry.highlight_terms:
-            self._rank_highlights(ranked, number, entry, cap)
+            self._rank_highlights(ranked, number, entry, cap, kept_bullets)
         return ranked, match
 
-    def _rank_highlights(self, ranked: RankedItem, number: int, entry: IndexedItem, cap: int | None) -> None:
+    def _rank_highlights(self, ranked: RankedItem, number: int, entry: IndexedItem, cap: int | None,
+                         kept_bullets: dict[int, list[int]]) -> None:
         """Order the bullets by relevance, drop excluded ones and cut to the `highlights` limit."""
         source = entry.item.highlights  # type: ignore[attr-defined]
         hidden = self.excluded_highlights.get(number, set())
-        scored = number in self.matches
-        kept: list[tuple[RankedHighlight, int]] = []
+        kept: list[tuple[int, RankedHighlight]] = []
         for position, (highlight, terms) in enumerate(zip(source, entry.highlight_terms, strict=True)):
-            reasons = [r for key in terms for r in self.highlight_reasons.get(key, ())] if scored else []
+            reasons = [r for key in terms for r in self.highlight_reasons.get(key, ())]
             bullet = RankedHighlight(highlight.text, highlight.tags,
                                      round(sum(r.weight for r in reasons), DIGITS), reasons)
             if position in hidden:
-                bullet.reasons.append(Reason("excluded", "tag '" + "', '".join(
-                    sorted(entry.highlight_tags[position] & self.wants.excluded)) + "'"))
+                hit = entry.highlight_tags[position] & self.wants.excluded
+                tags = sorted(self.wants.as_written[key] for key in hit)
+                bullet.reasons.append(Reason("excluded", "tag '" + "', '".join(tags) + "'"))
                 ranked.dropped_highlights.append(bullet)
             else:
-                kept.append((bullet, position))
-        kept.sort(key=lambda pair: -pair[0].score)  # stable: ties keep the profile order
+                kept.append((position, bullet))
+        kept.sort(key=lambda pair: -pair[1].score)  # stable: ties keep the profile order
+        ranked.highlights = [bullet for _, bullet in kept]
+        self._cut(ranked, entry, number, kept, cap, kept_bullets)
+
+    @staticmethod
+    def _cut(ranked: RankedItem, entry: IndexedItem, number: int, kept: list[tuple[int, RankedHighlight]],
+             cap: int | None, kept_bullets: dict[int, list[int]]) -> None:
+        """Apply the `highlights` limit to bullets already in order, and give the item
+        exactly the bullets it shows (a copy only when they differ from the profile's)."""
         if cap is not None and len(kept) > cap:
-            for bullet, _ in kept[cap:]:
+            for _, bullet in kept[cap:]:
                 bullet.reasons.append(Reason("limit", f"highlights limit {cap}"))
-            ranked.dropped_highlights[:0] = [bullet for bullet, _ in kept[cap:]]
+            ranked.dropped_highlights[:0] = [bullet for _, bullet in kept[cap:]]
             kept = kept[:cap]
-        ranked.highlights = [bullet for bullet, _ in kept]
-        order = [position for _, position in kept]
+            ranked.highlights = [bullet for _, bullet in kept]
+        source = entry.item.highlights  # type: ignore[attr-defined]
+        order = [position for position, _ in kept]
         if order != list(range(len(source))):
+            kept_bullets[number] = order
             ranked.item = entry.item.model_copy(update={"highlights": [source[i] for i in order]})
 
 
@@ -386,14 +424,15 @@ def _matches(index: Index, wants: JobTerms) -> dict[int, list[Reason]]:
     return dict(reasons)
 
 
-def _item_reasons(terms: Mapping[str, float], tag_keys: frozenset[str], wants: JobTerms) -> list[Reason]:
+def _item_reasons(vocab: Vocabulary, terms: Mapping[str, float], tag_keys: frozenset[str],
+                  wants: JobTerms) -> list[Reason]:
     """The same reasons `_matches` gives, for one item's own term table."""
     reasons = []
     for key, weight in wants.tags.items():
         if key in terms:
             gain = round(weight * (1.0 if key in tag_keys else TEXT_TAG_FACTOR), DIGITS)
             if gain:
-                reasons.append(Reason("tag", key, gain))
+                reasons.append(Reason("tag", vocab.display(key), gain))
     for term in wants.posting:
         gain = round(term.weight * terms.get(term.term, 0.0), DIGITS)
         if gain:
@@ -483,21 +522,22 @@ def _person(profile: Profile, job: Job | None) -> Person:
     )
 
 
-def _coverage(index: Index, wants: JobTerms, sections: list[TailoredSection], person: Person) -> Coverage:
+def _coverage(index: Index, wants: JobTerms, sections: list[TailoredSection], person: Person,
+              kept_bullets: Mapping[int, list[int]]) -> Coverage:
     """Which posting terms this CV shows (and where), which the profile has but this
     CV leaves out, and which the profile never mentions: what a keyword screen would miss.
 
     Only what is rendered counts as shown: the header and the included items, of
     experience and projects only the bullets kept for this job.
     """
-    visible = {(ranked.section, ranked.id): (s, i, ranked)
+    visible = {(ranked.section, ranked.id): (s, i)
                for s, section in enumerate(sections) for i, ranked in enumerate(section.items)}
     header = index.vocab.find("\n".join(filter(None, [person.headline, person.pitch, person.summary])))
     matched, unused, missing = [], [], []
     for term in wants.posting:
         holders = index.postings.get(term.term, ())
         places = sorted(place for number, _ in holders
-                        if (place := _shown_at(index, visible, number, term.term)) is not None)
+                        if (place := _shown_at(index, visible, kept_bullets, number, term.term)) is not None)
         where = ("summary",) * (term.term in header) + tuple(name for *_, name in places)
         if where:
             matched.append(CoverageTerm(term.term, term.display, term.weight, where[:5]))
@@ -513,17 +553,15 @@ def _place(entry: IndexedItem) -> str:
     return f"{entry.section}:{entry.item.id}"
 
 
-def _shown_at(index: Index, visible: Mapping[tuple[str, str], tuple[int, int, RankedItem]], number: int,
-              term: str) -> tuple[int, int, str] | None:
+def _shown_at(index: Index, visible: Mapping[tuple[str, str], tuple[int, int]],
+              kept_bullets: Mapping[int, list[int]], number: int, term: str) -> tuple[int, int, str] | None:
     """(section position, item position, name) where the CV shows the term in this item, if it does."""
     entry = index.items[number]
     found = visible.get((entry.section, entry.item.id or ""))
     if found is None:
         return None
-    section, position, ranked = found
-    if term not in entry.base_terms and not any(
-        term in index.vocab.find(bullet.text) or term in {index.vocab.key(t) for t in bullet.tags}
-        for bullet in ranked.highlights
-    ):
-        return None
-    return section, position, _place(entry)
+    if term not in entry.base_terms:
+        bullets = kept_bullets.get(number, range(len(entry.highlight_terms)))
+        if not any(term in entry.highlight_terms[i] for i in bullets):
+            return None
+    return (*found, _place(entry))
