@@ -103,6 +103,8 @@ def _transliterations() -> dict[str, str]:
     return {str(k): str(v) for k, v in (yaml.safe_load(text) or {}).items()}
 
 
+# Elements shorter than this (in points of page height) are not worth dropping to fit.
+MIN_EXTENT = 4.0
 # How many top items of each section fitting removes only after every other item.
 SECTION_CORE = {"skills": 8, "languages": 3, "education": 1, "experience": 3}
 
@@ -194,6 +196,9 @@ def _keys(candidates: list[Candidate], k: int) -> frozenset[DropKey]:
 def _fit(limit: int | None, candidates: list[Candidate], renderer: _Renderer) -> int:
     """How many of the first candidates to leave out so the CV fits in `limit` pages.
 
+    Candidates that take almost no room (a skill chip, a language) are moved
+    behind the others, in place: leaving them out would cost content and win no space.
+
     One layout of the full CV measures every droppable element; the estimate
     drops just enough of them to free the overflowing height. A second layout
     checks it; if breaks still push content over, the overflow of that layout
@@ -202,7 +207,11 @@ def _fit(limit: int | None, candidates: list[Candidate], renderer: _Renderer) ->
     """
     if not limit or renderer.pages(candidates, 0) <= limit:
         return 0
-    total, dropped = len(candidates), 0
+    extents = _box_extents(renderer.document(candidates, 0))
+    worth = [c for c in candidates if extents.get(_data_key(c.key), 0.0) >= MIN_EXTENT]
+    candidates[:] = worth + [c for c in candidates if c not in worth]
+    renderer.documents = {0: renderer.documents[0]}
+    total, dropped = len(worth), 0
     while renderer.pages(candidates, dropped) > limit:
         if dropped == total:
             raise CvsiteError(f"the CV does not fit in {limit} page(s) even without every item")
@@ -213,7 +222,7 @@ def _fit(limit: int | None, candidates: list[Candidate], renderer: _Renderer) ->
 
 def _estimate(document: Any, candidates: list[Candidate], limit: int) -> int:
     """How many candidates to drop so the overflow's height is freed, from the first layout."""
-    heights = _box_heights(document)
+    heights = _box_extents(document)
     overflow = sum(_used_height(page) for page in document.pages[limit:])
     freed, count = 0.0, 0
     for candidate in candidates:
@@ -231,18 +240,27 @@ def _data_key(key: DropKey) -> str:
     return f"{key[1]}-{key[2]}-h{key[3]}"
 
 
-def _box_heights(document: Any) -> dict[str, float]:
-    """Height of each element carrying a data-key, summed over pages where it is split."""
-    heights: dict[str, float] = {}
+def _box_extents(document: Any) -> dict[str, float]:
+    """The page height each element carrying a data-key takes up, summed over pages
+    where it is split.
+
+    Measured as area over line width: a block spans the line, so this is its
+    height; a skill chip shares its line with others, so dropping it frees only
+    its share of that line, not a whole line's height.
+    """
+    extents: dict[str, float] = {}
     for page in document.pages:
+        root = getattr(page, "_page_box", None)
+        line_width = max(getattr(root, "width", 0.0) or 0.0, 1.0)
         seen: set[str] = set()
-        for box in _walk(getattr(page, "_page_box", None)):
+        for box in _walk(root):
             element = getattr(box, "element", None)
             key = element.get("data-key") if element is not None else None
             if key and key not in seen and hasattr(box, "margin_height"):
                 seen.add(key)  # the outermost box; anonymous children share the element
-                heights[key] = heights.get(key, 0.0) + box.margin_height()
-    return heights
+                share = min(1.0, box.margin_width() / line_width)
+                extents[key] = extents.get(key, 0.0) + box.margin_height() * share
+    return extents
 
 
 def _used_height(page: Any) -> float:
