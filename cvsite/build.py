@@ -10,6 +10,8 @@ nothing changed renders no PDF.
 
 from __future__ import annotations
 
+import functools
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -18,9 +20,11 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import jinja2
 from pydantic import BaseModel
@@ -30,10 +34,10 @@ from cvsite.errors import CvsiteError, Problem, did_you_mean
 from cvsite.loader import Workspace, load_workspace
 from cvsite.output import Manifest, Staging, check_output_dir
 from cvsite.render_html import PageContext, render_404, render_page
-from cvsite.render_pdf import PdfResult, pdf_file_name, render_pdf
+from cvsite.render_pdf import PdfResult, ThemeFetcher, pdf_file_name, render_pdf
 from cvsite.tailor import Index, tailor_with
 from cvsite.tailored import TailoredCV
-from cvsite.themes import load_theme
+from cvsite.themes import TEMPLATE_SUFFIXES, load_theme
 
 RESERVED_SLUGS = frozenset({"assets"})
 Progress = Callable[[int, int], None]
@@ -48,14 +52,17 @@ class BuildResult:
     pages_reused: int = 0
     pdfs_rendered: int = 0
     pdfs_reused: int = 0
+    pdfs_stale: int = 0  # kept from an earlier build by --no-pdf, though their content changed
     dropped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def summary(self) -> str:
+        stale = f", {self.pdfs_stale} out of date (--no-pdf)" if self.pdfs_stale else ""
         dropped = f", {len(self.dropped)} item(s) dropped to fit pages" if self.dropped else ""
-        return (f"Built {self.pages} page(s) and {self.pdfs_rendered + self.pdfs_reused} PDF(s) "
-                f"({self.pdfs_rendered} rendered, {self.pdfs_reused} reused{dropped}) "
+        pdfs = self.pdfs_rendered + self.pdfs_reused + self.pdfs_stale
+        return (f"Built {self.pages} page(s) and {pdfs} PDF(s) "
+                f"({self.pdfs_rendered} rendered, {self.pdfs_reused} reused{stale}{dropped}) "
                 f"in {self.seconds:.1f} s -> {self.out}")
 
 
@@ -97,14 +104,14 @@ def build_site(
     except OSError as exc:
         raise CvsiteError(f"{out}: cannot create the build folder: {exc.strerror or exc}") from None
     try:
-        files = _build_into(staging, workspace, set(jobs), pdf, base_url, result, progress)
+        manifest = _build_into(staging, workspace, set(jobs), pdf, base_url, result, progress)
         if strict and result.warnings:
             raise CvsiteError([Problem(str(out), 0, 0, "", f"warning (--strict): {w}")
                                for w in result.warnings])
         if gate:
-            gate(lambda: staging.commit(Manifest(files)))
+            gate(lambda: staging.commit(manifest))
         else:
-            staging.commit(Manifest(files))
+            staging.commit(manifest)
     except OSError as exc:
         staging.discard()
         raise CvsiteError(f"{exc.filename or out}: cannot write the site: {exc.strerror or exc}") from None
@@ -138,25 +145,49 @@ def _normalise_base_url(url: str | None) -> str | None:
 
 # -- the build proper ---------------------------------------------------------------
 
+@dataclass
+class _Build:
+    """One build in progress: where it writes, what the previous build left, what it wrote."""
+
+    staging: Staging
+    previous: Manifest
+    result: BuildResult
+    manifest: Manifest = field(default_factory=Manifest)
+
+    def reuse(self, path: str) -> bool:
+        """Keep the previous build's file and what it reported; False if it is gone."""
+        key = self.previous.files.get(path)
+        if key is None or not self.staging.reuse(path):
+            return False
+        self.manifest.files[path] = key
+        if path in self.previous.notes:
+            self.manifest.notes[path] = self.previous.notes[path]
+        return True
+
+    def write(self, path: str, data: str | bytes, key: str | None = None) -> None:
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        self.staging.write_bytes(path, raw)
+        self.manifest.files[path] = key or _digest(raw)
+
+
 def _build_into(staging: Staging, workspace: Workspace, selected: set[str], pdf: bool,
-                base_url: str | None, result: BuildResult, progress: Progress | None) -> dict[str, str]:
+                base_url: str | None, result: BuildResult, progress: Progress | None) -> Manifest:
     """Write every output into `staging`; return the manifest (path -> content hash)."""
-    previous = Manifest.read(staging.out)
-    files: dict[str, str] = {}
+    build = _Build(staging, Manifest.read(staging.out), result)
     index = Index.build(workspace.profile)
     user_theme = _user_theme(workspace)
     themes = _ThemeHashes(user_theme)
     pdf_tasks: list[tuple[PageJob, str, str]] = []
     general = tailor_with(index, None, None, "")
-    listed = _listed_jobs(workspace)
+    listed = _listed_jobs(workspace, selected, build)
     for page, cv in _pages(index, workspace, general, selected):
         if page.slug is not None and selected and page.slug not in selected:
-            _carry_over(staging, previous, files, page)
+            _carry_over(build, page)
             continue
         fingerprint = cv_fingerprint(cv)
-        pdf_path = page.folder + pdf_file_name(cv.person.name, cv.job.company if cv.job else None)
+        pdf_path = page.folder + _pdf_name(cv.person.name, cv.job.company if cv.job else None)
         pdf_key = _key("pdf", themes.of(cv.theme), fingerprint)
-        has_pdf = _plan_pdf(staging, previous, files, pdf, (page, pdf_path, pdf_key), pdf_tasks, result)
+        has_pdf = _plan_pdf(build, pdf, (page, pdf_path, pdf_key), pdf_tasks)
         context = PageContext(
             root="" if page.slug is None else "../",
             pdf_name=pdf_path.rsplit("/", 1)[-1] if has_pdf else None,
@@ -166,27 +197,41 @@ def _build_into(staging: Staging, workspace: Workspace, selected: set[str], pdf:
             listed_jobs=tuple(listed) if page.slug is None else (),
         )
         html_key = _key("html", themes.of(cv.theme), fingerprint, repr(context))
-        _emit(staging, previous, files, page.html_path, html_key, result,
-              lambda cv=cv, context=context: render_page(cv, context))
-    _write_site_files(staging, workspace, general, base_url, listed, files)
-    _render_pdfs(staging, workspace, pdf_tasks, files, result, progress)
-    return files
+        _emit(build, page.html_path, html_key, lambda cv=cv, context=context: render_page(cv, context))
+    _write_site_files(build, workspace, general, base_url, listed)
+    _render_pdfs(build, workspace, pdf_tasks, progress)
+    return build.manifest
 
 
-def _plan_pdf(staging: Staging, previous: Manifest, files: dict[str, str], pdf: bool,
-              task: tuple[PageJob, str, str], queue: list[tuple[PageJob, str, str]],
-              result: BuildResult) -> bool:
+@functools.lru_cache(maxsize=1024)
+def _pdf_name(person: str, company: str | None) -> str:
+    """Cached: the file name reads the transliteration table, which `serve` would
+    otherwise pay for on every save."""
+    return pdf_file_name(person, company)
+
+
+def _plan_pdf(build: _Build, pdf: bool, task: tuple[PageJob, str, str],
+              queue: list[tuple[PageJob, str, str]]) -> bool:
     """Reuse an unchanged PDF, or queue it for rendering; with --no-pdf keep the
     previous one (under its old hash, so the next full build renders it afresh)."""
-    _page, path, key = task
-    old_key = previous.files.get(path)
-    if (old_key == key or not pdf) and old_key and staging.reuse(path):
-        files[path] = old_key
-        result.pdfs_reused += old_key == key
+    page, path, key = task
+    old_key = build.previous.files.get(path)
+    if old_key and (old_key == key or not pdf) and build.reuse(path):
+        if old_key == key:
+            build.result.pdfs_reused += 1
+        else:
+            build.result.pdfs_stale += 1
+        _report(build.result, page, build.manifest.notes.get(path, {}))
         return True
     if pdf:
         queue.append(task)
     return pdf
+
+
+def _report(result: BuildResult, page: PageJob, notes: dict[str, list[str]]) -> None:
+    label = page.slug or "general CV"
+    result.dropped += [f"{label}: {d}" for d in notes.get("dropped", [])]
+    result.warnings += [f"{label}: {w}" for w in notes.get("warnings", [])]
 
 
 def _pages(index: Index, workspace: Workspace, general: TailoredCV,
@@ -200,34 +245,72 @@ def _pages(index: Index, workspace: Workspace, general: TailoredCV,
         yield PageJob(slug, f"{slug}/"), tailor_with(index, slug, job, workspace.postings[slug])
 
 
-def _carry_over(staging: Staging, previous: Manifest, files: dict[str, str], page: PageJob) -> None:
-    for path, key in previous.files.items():
-        if path.startswith(page.folder) and staging.reuse(path):
-            files[path] = key
+def _carry_over(build: _Build, page: PageJob) -> None:
+    """`--job` leaves the other jobs' outputs as the previous build wrote them."""
+    for path in list(build.previous.files):
+        if path.startswith(page.folder):
+            build.reuse(path)
+            _report(build.result, page, build.manifest.notes.get(path, {}))
 
 
-def _emit(staging: Staging, previous: Manifest, files: dict[str, str], path: str, key: str,
-          result: BuildResult, render: Callable[[], str]) -> None:
-    result.pages += 1
-    if previous.files.get(path) == key and staging.reuse(path):
-        result.pages_reused += 1
+def _emit(build: _Build, path: str, key: str, render: Callable[[], str]) -> None:
+    build.result.pages += 1
+    if build.previous.files.get(path) == key and build.reuse(path):
+        build.result.pages_reused += 1
     else:
-        staging.write_text(path, _render_template(path, render))
-    files[path] = key
+        build.write(path, _render_template(path, render), key)
 
 
-def _render_template(path: str, render: Callable[[], str]) -> str:
+def _render_template(what: str, render: Callable[[], str]) -> str:
+    """Render, turning a theme template's failure into a problem that names its file and line."""
     try:
         return render()
-    except jinja2.TemplateSyntaxError as exc:
-        raise CvsiteError([Problem(exc.filename or exc.name or "template", exc.lineno or 0, 1, "",
-                                   f"template error while rendering {path}: {exc.message}")]) from None
+    except CvsiteError as exc:
+        if isinstance(exc.__cause__, jinja2.TemplateError):
+            raise CvsiteError(template_problems(what, exc.__cause__)) from None
+        raise
     except jinja2.TemplateError as exc:
-        raise CvsiteError(f"template error while rendering {path}: {exc}") from None
+        raise CvsiteError(template_problems(what, exc)) from None
+    except Exception as exc:
+        if _template_frame(exc) is None:
+            raise
+        raise CvsiteError(template_problems(what, exc)) from None
 
 
-def _listed_jobs(workspace: Workspace) -> list[tuple[str, str, str]]:
-    return [(slug, job.company, job.role) for slug, job in workspace.jobs.items() if job.listed]
+def template_problems(what: str, exc: BaseException) -> list[Problem]:
+    """`theme/page.html:3:1: template error while rendering acme/index.html: ...`."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = (exc.filename or exc.name or "template", exc.lineno or 0)
+        message = exc.message or str(exc)
+    else:
+        where = _template_frame(exc) or ("template", 0)
+        message = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+    return [Problem(where[0], where[1], 1 if where[1] else 0, "",
+                    f"template error while rendering {what}: {message}")]
+
+
+def _template_frame(exc: BaseException) -> tuple[str, int] | None:
+    """The innermost template file and line in a traceback (Jinja rewrites its
+    frames to point at the template source)."""
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith(TEMPLATE_SUFFIXES) and os.path.isfile(name):
+            found = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _listed_jobs(workspace: Workspace, selected: set[str], build: _Build) -> list[tuple[str, str, str]]:
+    """Listed jobs whose page this build writes or keeps: the index never links to a missing page."""
+    def present(slug: str) -> bool:
+        path = f"{slug}/index.html"
+        return not selected or slug in selected or (
+            path in build.previous.files and (build.staging.out / path).is_file())
+
+    return [(slug, job.company, job.role) for slug, job in workspace.jobs.items()
+            if job.listed and present(slug)]
 
 
 def _user_theme(workspace: Workspace) -> Path | None:
@@ -235,22 +318,20 @@ def _user_theme(workspace: Workspace) -> Path | None:
     return folder if folder.is_dir() else None
 
 
-def _write_site_files(staging: Staging, workspace: Workspace, general: TailoredCV, base_url: str | None,
-                      listed: list[tuple[str, str, str]], files: dict[str, str]) -> None:
+def _write_site_files(build: _Build, workspace: Workspace, general: TailoredCV, base_url: str | None,
+                      listed: list[tuple[str, str, str]]) -> None:
     user_theme = _user_theme(workspace)
     for name in sorted({general.theme, *(j.theme for j in workspace.jobs.values() if j.theme)}):
         theme = load_theme(name, user_theme)
         for relative, source in theme.assets().items():
-            data = source.read_bytes()
-            staging.write_bytes(theme.asset_dir + relative, data)
-            files[theme.asset_dir + relative] = _digest(data)
-    staging.write_text("404.html", render_404(general, base_url, user_theme))
-    staging.write_text(".nojekyll", "")
-    staging.write_text("robots.txt", _robots(base_url))
+            build.write(theme.asset_dir + relative, source.read_bytes())
+    build.write("404.html", _render_template("404.html", lambda: render_404(general, base_url, user_theme)))
+    build.write(".nojekyll", "")
+    build.write("robots.txt", _robots(base_url))
     if base_url:
-        staging.write_text("sitemap.xml", _sitemap(base_url, [slug for slug, _, _ in listed]))
+        build.write("sitemap.xml", _sitemap(base_url, [slug for slug, _, _ in listed]))
     if workspace.profile.domain:
-        staging.write_text("CNAME", workspace.profile.domain.strip() + "\n")
+        build.write("CNAME", workspace.profile.domain.strip() + "\n")
 
 
 def _robots(base_url: str | None) -> str:
@@ -261,8 +342,7 @@ def _robots(base_url: str | None) -> str:
 
 
 def _sitemap(base_url: str, listed: list[str]) -> str:
-    from xml.sax.saxutils import escape
-
+    """The index and the listed jobs: a sitemap needs absolute URLs, hence only with a base URL."""
     urls = [base_url, *(f"{base_url}{slug}/" for slug in listed)]
     entries = "".join(f"  <url><loc>{escape(u)}</loc></url>\n" for u in urls)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -272,21 +352,33 @@ def _sitemap(base_url: str, listed: list[str]) -> str:
 # -- PDFs, in parallel --------------------------------------------------------------
 
 _WORKER: dict[str, Any] = {}
+PdfOutcome = PdfResult | list[Problem]
 
 
-def _render_pdfs(staging: Staging, workspace: Workspace, tasks: list[tuple[PageJob, str, str]],
-                 files: dict[str, str], result: BuildResult, progress: Progress | None) -> None:
+def _render_pdfs(build: _Build, workspace: Workspace, tasks: list[tuple[PageJob, str, str]],
+                 progress: Progress | None) -> None:
+    """Render on all cores. Workers get the workspace this build loaded, not a
+    fresh read, so a PDF always matches the content hash it is stored under."""
     if not tasks:
         return
     slugs = [page.slug for page, _, _ in tasks]
     workers = min(len(tasks), os.cpu_count() or 1)
     if workers == 1:
-        _start_worker(workspace.root)
-        _collect(staging, tasks, map(_render_one, slugs), files, result, progress)
+        _start_worker(workspace)
+        _collect(build, tasks, map(_render_one, slugs), progress)
         return
-    with ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=_start_worker,
-                             initargs=(workspace.root,)) as pool:
-        _collect(staging, tasks, pool.map(_render_one, slugs), files, result, progress)
+    context = _pool_context()
+    if context.get_start_method() == "fork":
+        _warm_fonts(workspace, slugs)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                               initargs=(workspace,))
+    try:
+        _collect(build, tasks, pool.map(_render_one, slugs), progress)
+    except BrokenProcessPool:
+        raise CvsiteError("a PDF rendering process died (out of memory?); try again with fewer "
+                          "jobs at a time (--job)") from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -294,31 +386,64 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])  # workers start with WeasyPrint already imported
+        return context
+    return multiprocessing.get_context("spawn")
 
 
-def _start_worker(root: Path) -> None:
-    workspace = load_workspace(root)
+def _warm_fonts(workspace: Workspace, slugs: list[str | None]) -> None:
+    """Decompress the themes' WOFF2 fonts once, before forking, so every worker
+    inherits them: otherwise each one spends its first second doing the same."""
+    names = {workspace.jobs[s].theme if s and workspace.jobs[s].theme else workspace.profile.theme
+             for s in slugs}
+    for name in sorted(names):
+        theme = load_theme(name, _user_theme(workspace))
+        fetcher = ThemeFetcher(theme)
+        for relative, source in theme.assets().items():
+            if relative.endswith(".woff2"):
+                fetcher.fetch(source.as_uri())
+
+
+def _start_worker(workspace: Workspace) -> None:
     _WORKER.update(workspace=workspace, index=Index.build(workspace.profile), theme=_user_theme(workspace))
 
 
-def _render_one(slug: str | None) -> PdfResult:
+def _render_one(slug: str | None) -> PdfOutcome:
+    """One PDF, or the problems that stopped it (returned, so they cross the process boundary intact)."""
     workspace: Workspace = _WORKER["workspace"]
-    index: Index = _WORKER["index"]
     job = workspace.jobs[slug] if slug else None
-    cv = tailor_with(index, slug, job, workspace.postings.get(slug, "") if slug else "")
-    return render_pdf(cv, _WORKER["theme"])
+    what = f"the PDF of {slug}" if slug else "the general PDF"
+    try:
+        cv = tailor_with(_WORKER["index"], slug, job, workspace.postings.get(slug, "") if slug else "")
+        result = render_pdf(cv, _WORKER["theme"])
+        # WeasyPrint removes each document's temporary font folder when the document is
+        # collected; layouts hold cycles, and a pool worker exits without collecting.
+        gc.collect()
+        return result
+    except CvsiteError as exc:
+        if isinstance(exc.__cause__, jinja2.TemplateError):
+            return template_problems(what, exc.__cause__)
+        return exc.problems
+    except Exception as exc:  # a worker must report, not die: the user gets file and line, not a traceback
+        if _template_frame(exc) is not None:
+            return template_problems(what, exc)
+        return [Problem(workspace.profile_file, 0, 0, "", f"rendering {what} failed: "
+                        f"{type(exc).__name__}: {exc}")]
 
 
-def _collect(staging: Staging, tasks: list[tuple[PageJob, str, str]], outcomes: Iterator[PdfResult],
-             files: dict[str, str], result: BuildResult, progress: Progress | None) -> None:
+def _collect(build: _Build, tasks: list[tuple[PageJob, str, str]], outcomes: Iterator[PdfOutcome],
+             progress: Progress | None) -> None:
     for done, ((page, path, key), outcome) in enumerate(zip(tasks, outcomes, strict=False), 1):
-        staging.write_bytes(path, outcome.data)
-        files[path] = key
-        result.pdfs_rendered += 1
-        label = page.slug or "general CV"
-        result.dropped += [f"{label}: {d}" for d in outcome.dropped]
-        result.warnings += [f"{label}: {w}" for w in outcome.warnings]
+        if isinstance(outcome, list):
+            raise CvsiteError(outcome)
+        build.write(path, outcome.data, key)
+        notes = {k: v for k, v in (("dropped", outcome.dropped), ("warnings", outcome.warnings)) if v}
+        if notes:
+            build.manifest.notes[path] = notes
+        build.result.pdfs_rendered += 1
+        _report(build.result, page, notes)
         if progress:
             progress(done, len(tasks))
 

@@ -13,6 +13,8 @@ import html
 import itertools
 import logging
 import shutil
+import signal
+import sys
 import tempfile
 import threading
 from collections.abc import Callable
@@ -26,7 +28,7 @@ from tornado import ioloop
 
 from cvsite.build import build_site
 from cvsite.console import echo_problems
-from cvsite.errors import CvsiteError
+from cvsite.errors import CvsiteError, Problem
 from cvsite.output import MANIFEST, Manifest
 
 POLL_MS = 100
@@ -35,11 +37,37 @@ POLL_MS = 100
 class _QuickWatcher(Watcher):
     """livereload's watcher polls every 800 ms; poll every 100 ms instead so a
     save shows in the browser within half a second. Polling mtimes also sees
-    editors' atomic saves (write a temporary file, rename it over the original)."""
+    editors' atomic saves (write a temporary file, rename it over the original).
+
+    Every watched path only marks a change; one rebuild then runs per poll, so
+    saving several files at once (or a whole folder changing) rebuilds once.
+    """
+
+    def __init__(self, on_change: Callable[[], object]) -> None:
+        super().__init__()
+        self.on_change = on_change
+        self.changed = False
+
+    def mark(self) -> None:
+        self.changed = True
 
     def start(self, callback: Callable[[], None]) -> bool:
         ioloop.PeriodicCallback(callback, POLL_MS).start()
         return True
+
+    def examine(self) -> tuple[str | None, float | None]:
+        self.changed = False
+        found = super().examine()
+        if self.changed:
+            self.on_change()
+        return found
+
+
+class _QuietServer(Server):
+    """livereload sets its logger to INFO when it starts; keep it to warnings."""
+
+    def _setup_logging(self) -> None:
+        logging.getLogger("livereload").setLevel(logging.WARNING)
 
 
 class Preview:
@@ -52,6 +80,9 @@ class Preview:
         self.generation = itertools.count(1)
         self.current = 0
         self.lock = threading.Lock()
+        self.pdf_lock = threading.Lock()  # one PDF build at a time: each uses every core
+        self.closed = threading.Event()
+        self.threads: list[threading.Thread] = []
 
     def rebuild(self) -> bool:
         """HTML now, PDFs in the background; True when the HTML build succeeded."""
@@ -60,15 +91,32 @@ class Preview:
         try:
             result = build_site(self.directory, self.out, pdf=False, force=True,
                                 gate=self._gate(generation))
-        except CvsiteError as exc:
-            echo_problems(exc.problems)
+        except Exception as exc:  # the preview keeps running whatever the edit broke
+            problems = _problems(exc)
+            echo_problems(problems)
             with self.lock:
-                show_error(self.out, [str(p) for p in exc.problems])
+                if generation == self.current:
+                    show_error(self.out, [str(p) for p in problems])
             return False
         if self.verbose >= 0:
             click.echo(f"Rebuilt {result.pages} page(s) in {result.seconds:.2f} s", err=True)
-        threading.Thread(target=self._pdfs, args=(generation,), daemon=True).start()
+        thread = threading.Thread(target=self._pdfs, args=(generation,), daemon=True)
+        self.threads = [t for t in self.threads if t.is_alive()] + [thread]
+        thread.start()
         return True
+
+    def close(self, timeout: float = 30) -> None:
+        """Stop background PDF builds before the preview folder is removed, so none
+        recreates it: each stops after the PDF it is rendering."""
+        self.closed.set()
+        with self.lock:
+            self.current = -1
+        for thread in self.threads:
+            thread.join(timeout)
+
+    def _stop_if_closed(self, _done: int, _total: int) -> None:
+        if self.closed.is_set():
+            raise _Closed
 
     def _gate(self, generation: int) -> Callable[[Callable[[], None]], None]:
         """Swap a finished build in only if no newer edit has started since."""
@@ -81,14 +129,29 @@ class Preview:
         return gate
 
     def _pdfs(self, generation: int) -> None:
-        try:
-            result = build_site(self.directory, self.out, pdf=True, force=True,
-                                gate=self._gate(generation))
-        except CvsiteError as exc:
-            echo_problems(exc.problems)
-            return
+        with self.pdf_lock:
+            if generation != self.current or self.closed.is_set():
+                return  # a newer edit came in while waiting (its own thread renders), or closing
+            try:
+                result = build_site(self.directory, self.out, pdf=True, force=True,
+                                    progress=self._stop_if_closed, gate=self._gate(generation))
+            except _Closed:
+                return
+            except Exception as exc:
+                echo_problems(_problems(exc))
+                return
         if self.verbose >= 0 and generation == self.current:
             click.echo(f"PDFs ready ({result.pdfs_rendered} rendered) in {result.seconds:.1f} s", err=True)
+
+
+class _Closed(Exception):
+    """The preview is shutting down: abandon the background build."""
+
+
+def _problems(exc: Exception) -> list[Problem]:
+    if isinstance(exc, CvsiteError):
+        return exc.problems
+    return [Problem("cvsite", 0, 0, "", f"the rebuild failed: {type(exc).__name__}: {exc}")]
 
 
 def show_error(out: Path, messages: list[str]) -> None:
@@ -122,19 +185,30 @@ def serve(directory: Path, host: str = "127.0.0.1", port: int = 8000, open_brows
     """Serve a live preview of DIR until interrupted."""
     workdir = Path(tempfile.mkdtemp(prefix="cvsite-serve-"))
     preview = Preview(Path(directory), workdir / "site", verbose)
+    _exit_on_sigterm()
     try:
         preview.rebuild()
-        server = Server(watcher=_QuickWatcher())
+        watcher = _QuickWatcher(preview.rebuild)
+        server = _QuietServer(watcher=watcher)
         LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
         for path in watched_paths(Path(directory)):
-            server.watch(str(path), preview.rebuild)
+            server.watch(str(path), watcher.mark)
         server.watch(str(preview.out / "**" / "*.pdf"))
-        logging.getLogger("livereload").setLevel(logging.WARNING)
         click.echo(f"Serving {directory} on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
-        server.serve(port=port, host=host, root=str(preview.out), restart_delay=0,
-                     open_url_delay=0.5 if open_browser else None)
+        try:
+            server.serve(port=port, host=host, root=str(preview.out), restart_delay=0,
+                         open_url_delay=0.5 if open_browser else None)
+        except OSError as exc:
+            raise CvsiteError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
     finally:
+        preview.close()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _exit_on_sigterm() -> None:
+    """Leave through `finally` on SIGTERM too (not only Ctrl+C), so the preview folder is removed."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
 
 
 def watched_paths(directory: Path) -> list[Path]:

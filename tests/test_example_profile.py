@@ -74,7 +74,10 @@ def test_pages_are_semantic_and_self_contained(site: tuple[Path, Path]) -> None:
 
 
 def test_head_metadata_and_indexing_rules(site: tuple[Path, Path]) -> None:
-    _, out = site
+    """The general page and listed jobs are indexable; unlisted job pages are not."""
+    source, out = site
+    listed = {slug for slug, job in load_workspace(source).jobs.items() if job.listed}
+    assert listed and listed != set(load_workspace(source).jobs)
     for page in _pages(out):
         soup = _soup(page)
         assert soup.title and "Marta Wiśniewska" in soup.title.get_text(), page
@@ -87,8 +90,8 @@ def test_head_metadata_and_indexing_rules(site: tuple[Path, Path]) -> None:
         person = json.loads(blocks[0].string)
         assert person["@type"] == "Person" and person["name"] == "Marta Wiśniewska"
         robots = soup.find("meta", attrs={"name": "robots"})
-        if page.parent == out:
-            assert robots is None or "noindex" not in robots["content"]
+        if page.parent == out or page.parent.name in listed:
+            assert robots is None or "noindex" not in robots["content"], page
         else:
             assert robots and "noindex" in robots["content"], page
 
