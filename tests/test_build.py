@@ -161,7 +161,7 @@ def test_job_pages_are_noindex_and_carry_canonical_urls(built: Built) -> None:
     def robots(folder: str) -> str:
         return soup(built.out / folder / "index.html").find("meta", attrs={"name": "robots"})["content"]
 
-    assert robots("") == "index, follow"
+    assert robots("") == robots("acme/") == "index, follow"  # acme is listed, as in the sitemap
     assert robots("globex/") == robots("initech/") == "noindex"
     for folder in ("", "acme/", "globex/"):
         page = soup(built.out / folder / "index.html")
