@@ -168,8 +168,9 @@ def serve(directory: Path, host: str, port: int, open_browser: bool, verbose: in
 @DirArg
 @JobOption
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
+@verbosity
 @reports_errors
-def explain(directory: Path, jobs: tuple[str, ...], as_json: bool) -> None:
+def explain(directory: Path, jobs: tuple[str, ...], as_json: bool, verbose: int) -> None:
     """Show each job's ranking with reasons, and the posting's keyword coverage."""
     from cvsite import explain as report
 
