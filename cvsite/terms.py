@@ -50,14 +50,14 @@ _MAX_FORM = 100  # longer "skill names" are prose; they stay keys but are not ma
 
 
 def _norm(text: str) -> str:
-    """Case-fold and unify separators, keeping the punctuation that names skills.
+    """Lower-case and unify separators, keeping the punctuation that names skills.
 
     "Machine-Learning", "machine_learning" and "machine learning" become one form,
     while "C++", "C#", ".NET" and "Node.js" keep the characters that tell them apart.
     """
-    form = unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'")
-    form = _SEPARATORS.sub(" ", form).strip(_EDGE).rstrip(".").strip(_EDGE)
-    return form.lstrip("#").strip()
+    form = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).lower())
+    form = _SEPARATORS.sub(" ", form.replace("\u2019", "'"))
+    return form.lstrip(_EDGE + "#").rstrip(_EDGE + ".")  # keep ".net" and "c#" whole
 
 
 def _strip_version(form: str) -> str:
@@ -275,6 +275,7 @@ _PREV_CUE = re.compile(
     re.IGNORECASE,
 )
 _PREV_LOWER = re.compile(r"(?<![\w.])[a-z][a-z']*[ \t]+\Z")
+_NEXT_WORD = re.compile(r"[ \t]+(?!(?:and|or)\b)[a-z]")
 # Separators that make neighbours items of one list: "Go, Python and Rust", "C/C++", "Go (Golang)".
 _LIST_GAP = re.compile(r"[ \t]*(?:(?:[,/&+|()]|\band\b|\bor\b)[ \t]*)+", re.IGNORECASE)
 _TIGHT_LIST_GAP = re.compile(r"[ \t]*(?:(?:[,/&+|]|\band\b|\bor\b)[ \t]*)+", re.IGNORECASE)
@@ -302,9 +303,10 @@ def _context_state(text: str, hit: _Hit) -> int:
         return _YES
     if _alone_on_line(text, hit):
         return _YES  # a bullet "- Go" in a skills list
-    if _is_proper(text, hit) and _PREV_LOWER.search(text, window, hit.start):
-        return _YES
-    return _MAYBE
+    if _is_proper(text, hit):
+        return _YES if _PREV_LOWER.search(text, window, hit.start) else _MAYBE
+    # Lower-case and followed by a word: a verb or adjective ("rotation and react quickly").
+    return _NO if _NEXT_WORD.match(text, hit.end) else _MAYBE
 
 
 def _alone_on_line(text: str, hit: _Hit) -> bool:
@@ -527,6 +529,8 @@ _CAPITALISED = re.compile(r"[A-Z](?:[a-z]+|[A-Z]{1,5}s?)")
 _VENDOR = re.compile(
     r"\b(?:Apache|AWS|Amazon|Google|GCP|Azure|Microsoft|HashiCorp)[ \t]+([A-Z][A-Za-z0-9]+)(?![\w\-]|\.\w)"
 )
+_ORG_BEFORE = re.compile(r"\b(?:at|join|about)[ \t]+\Z", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
 _UNKNOWN_FACTOR = 0.75  # a guessed term should not outrank a known skill of equal standing
 
 
@@ -557,6 +561,11 @@ def _shape_state(token: str) -> int:
     return _MAYBE if _CAPITALISED.fullmatch(token) else _NO
 
 
+def _names_an_organisation(text: str, start: int, end: int) -> bool:
+    """Company names look like tech (camel case) but are not: "At PayCo", "join ShopX", "PayCo's"."""
+    return bool(_ORG_BEFORE.search(text, max(0, start - 12), start) or _POSSESSIVE.match(text, end))
+
+
 def _overlaps(hits: Sequence[_Hit], starts: Sequence[int], start: int, end: int) -> bool:
     index = bisect_right(starts, end - 1) - 1
     return index >= 0 and hits[index].end > start
@@ -573,6 +582,7 @@ def _unknown_terms(text: str, vocab: Vocabulary, hits: list[_Hit]) -> list[tuple
     hit_starts = [hit.start for hit in hits]
     tokens: list[_Token] = []
     states: list[int] = []
+    names: set[str] = set()
     for match in _TOKEN.finditer(text):
         surface = match.group()
         state = _shape_state(surface)
@@ -585,7 +595,9 @@ def _unknown_terms(text: str, vocab: Vocabulary, hits: list[_Hit]) -> list[tuple
             continue
         tokens.append(_Token(match.start(), match.end(), surface, key))
         states.append(state)
-    confirmed = _confirm_by_lists(text, hits, tokens, states)
+        if _names_an_organisation(text, match.start(), match.end()):
+            names.add(key)
+    confirmed = _confirm_by_lists(text, hits, tokens, states) - names
     found = [(t.start, t.key, t.surface) for t in tokens if t.key in confirmed]
     return found + _vendor_terms(text, vocab, hits, hit_starts, confirmed)
 
@@ -660,11 +672,19 @@ def extract_posting_terms(text: str, vocab: Vocabulary) -> list[PostingTerm]:
     report can name what the profile never mentions.
     """
     starts, sections = _sections(text)
+
+    def section_at(position: int) -> tuple[str, float]:
+        return sections[bisect_right(starts, position) - 1]
+
     hits = vocab._hits(text)
-    occurrences = [(hit.start, hit.key, "") for hit in hits] + _unknown_terms(text, vocab, hits)
+    unknown = _unknown_terms(text, vocab, hits)
+    # An unknown word the boilerplate uses ("About ShopX") is the company or a perk, not a skill.
+    boilerplate = {key for position, key, _ in unknown if section_at(position)[1] <= 0}
+    occurrences = [(hit.start, hit.key, "") for hit in hits]
+    occurrences += [item for item in unknown if item[1] not in boilerplate]
     tallies: dict[str, _Tally] = {}
     for position, key, surface in sorted(occurrences, key=lambda item: item[0]):
-        name, weight = sections[bisect_right(starts, position) - 1]
+        name, weight = section_at(position)
         if weight <= 0 or key in vocab._stop_keys:
             continue
         if key not in tallies:
