@@ -243,8 +243,6 @@ def test_react_to_incidents_does_not_pull_up_a_react_project(index: Index) -> No
     assert ids(cv, "projects")[0] == "runbooks"
 
 
-@pytest.mark.xfail(strict=True, reason="cvsite.terms confirms lower-case 'react' listed after a known "
-                   "term ('on-call rotation and react quickly'); reported to the terms owner")
 def test_react_mid_sentence_after_a_skill_is_still_a_verb(index: Index) -> None:
     cv = run(index, "Requirements\n- Join the on-call rotation and react quickly to incidents.\n")
     assert reason_terms(cv, "projects", "fleet-dashboard") == set()
