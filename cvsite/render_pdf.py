@@ -97,6 +97,7 @@ def ascii_slug(text: str) -> str:
     return "-".join(re.findall(r"[A-Za-z0-9]+", text))
 
 
+@lru_cache(maxsize=1)
 def _transliterations() -> dict[str, str]:
     """Letters that Unicode decomposition does not reduce to ASCII (ł, ß, ø, …)."""
     text = (resources.files("cvsite") / "data" / "transliteration.yaml").read_text("utf-8")

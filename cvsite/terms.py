@@ -227,9 +227,12 @@ def _trie_regex(node: dict[str, Any]) -> str:
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
-def _compile_matcher(surfaces: Iterable[str]) -> re.Pattern[str]:
+@lru_cache(maxsize=8)
+def _compile_matcher(surfaces: frozenset[str]) -> re.Pattern[str]:
+    """One regex for all surface forms; cached, since serve and the PDF workers
+    build the same vocabulary again and again and compiling is the slow part."""
     trie: dict[str, Any] = {}
-    for form in surfaces:
+    for form in sorted(surfaces):  # a fixed order: the same regex whatever the hash seed
         if not form or len(form) > _MAX_FORM:
             continue
         node = trie
@@ -385,7 +388,7 @@ class Vocabulary:
         self._surfaces = surfaces
         self._ambiguous = ambiguous
         self._display = display
-        self._pattern = _compile_matcher(surfaces)
+        self._pattern = _compile_matcher(frozenset(surfaces))
         self._count_cached = lru_cache(maxsize=8192)(self._count_terms)
         self._key_cached = lru_cache(maxsize=16384)(self._compute_key)
 
