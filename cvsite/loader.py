@@ -85,8 +85,12 @@ def _job_files(root: Path, only: Sequence[str], problems: list[Problem]) -> list
     found = sorted(jobs_dir.glob("*.yaml")) + sorted(jobs_dir.glob("*.yml")) if jobs_dir.is_dir() else []
     found = [p for p in found if not p.name.startswith(".")]  # editor lock and swap files
     by_slug: dict[str, Path] = {}
+    inside = jobs_dir.resolve()
     for path in found:
-        if not SLUG.match(path.stem):
+        if not path.resolve().is_relative_to(inside):
+            problems.append(Problem(str(path), 1, 1, "", "job file is a link to a file outside "
+                                    f"{jobs_dir}; copy the file into jobs/ instead"))
+        elif not SLUG.match(path.stem):
             problems.append(Problem(str(path), 1, 1, "", f"job file name '{path.name}' is not a "
                                     "usable slug: use lowercase letters, digits and hyphens"))
         elif path.stem in by_slug:

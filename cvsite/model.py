@@ -289,6 +289,8 @@ class Language(Item):
         return self.name
 
 
+Weight = Annotated[float, Field(ge=-1000, le=1000, allow_inf_nan=False)]
+"""A tag weight: finite and bounded, so scores stay numbers that sort."""
 Paper = Literal["a4", "letter"]
 SectionName = Literal[SECTIONS]  # type: ignore[valid-type]
 LimitKey = Literal[(*SECTIONS, "highlights")]  # type: ignore[valid-type]
@@ -375,7 +377,7 @@ class Job(Model):
     role: Text
     posting: str | None = Field(None, description="The job ad: inline text or a file in jobs/")
     url: Url | None = Field(None, description="Where the job was advertised")
-    tags: dict[Tag, float] = Field(default_factory=dict, description="{tag: weight}")
+    tags: dict[Tag, Weight] = Field(default_factory=dict, description="{tag: weight}")
     exclude: list[Tag] = Field(default_factory=list)
     limit: dict[LimitKey, Annotated[int, Field(ge=0)]] = Field(
         default_factory=dict, description="{section: max items}; `highlights` caps bullets per role"

@@ -197,7 +197,21 @@ def load_theme(name: str, user_dir: Path | None = None) -> Theme:
     path = theme_path(name)
     info = yaml.safe_load((path / "theme.yaml").read_text("utf-8")) or {}
     user = Path(user_dir) if user_dir is not None and Path(user_dir).is_dir() else None
+    if user is not None:
+        _refuse_links_out(user)
     return Theme(name, path, user, info)
+
+
+def _refuse_links_out(user_dir: Path) -> None:
+    """A symlink in DIR/theme/ that points elsewhere would be ignored without a word (the
+    theme's own file would win), so it is an error naming the link instead."""
+    base = user_dir.resolve()
+    for folder, dirs, files in os.walk(user_dir):
+        for entry in (*dirs, *files):
+            path = Path(folder) / entry
+            if path.is_symlink() and not path.resolve().is_relative_to(base):
+                raise CvsiteError(f"{path}: links to {os.readlink(path)}, outside {user_dir}; "
+                                  "a theme override must be a file inside that folder")
 
 
 @lru_cache(maxsize=32)

@@ -6,13 +6,26 @@ from collections import Counter
 
 from cvsite.errors import Problem, did_you_mean
 from cvsite.model import ITEM_TYPES, Job, Profile
+from cvsite.themes import available_themes
 from cvsite.yamlsource import YamlDocument
 
 
 def check_profile(doc: YamlDocument) -> list[Problem]:
     """Cross-item checks. They read the raw document, so they run (and report) even
     when the profile has other errors: all problems are listed in one pass."""
-    return duplicate_ids(doc)
+    return duplicate_ids(doc) + unknown_theme(doc)
+
+
+def unknown_theme(doc: YamlDocument) -> list[Problem]:
+    """A theme names a folder of built-in themes; anything else (a typo, `../../etc`, an
+    absolute path) is reported here, with its line, instead of failing later in the build."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    name = data.get("theme")
+    known = available_themes()
+    if not isinstance(name, str) or name.strip() in known:
+        return []
+    hint = did_you_mean(name, known) or f" (available: {', '.join(known)})"
+    return [doc.problem(("theme",), "theme", f"unknown theme '{name}'{hint}")]
 
 
 def duplicate_ids(doc: YamlDocument) -> list[Problem]:
@@ -43,6 +56,7 @@ def check_job(job: Job, doc: YamlDocument, profile: Profile | None) -> list[Prob
             index = pinned.index(name)
             problems.append(doc.problem(("sections", index), f"sections[{index}]",
                                         f"section '{name}' is listed {count} times"))
+    problems += unknown_theme(doc)
     if profile is not None:
         problems += _unknown_tags(job, doc, profile)
     return problems
