@@ -7,7 +7,9 @@ The work splits in two so that many jobs stay cheap:
   tags that can exclude an item or a highlight into two more.
 * `tailor_with` then scores one job by walking only the job's own terms (tag
   weights, posting terms, exclusions) through those indexes, and orders each
-  section. Items the job does not mention cost one cheap pass.
+  section. Items the job does not mention are not visited: their ranked form and
+  order are made once per index and shared. Reasons, bullet scores and item copies
+  are made on first read (see `cvsite.tailored`).
 
 An item's score is the sum of the distinct terms it matches, each weighted by
 the job (tag weight, posting term weight) and by where in the item it was
@@ -24,7 +26,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, partial
+from operator import attrgetter, itemgetter
+from typing import TypeVar
 
 from cvsite.loader import Workspace
 from cvsite.model import (
@@ -63,6 +67,10 @@ RECENCY_YEARS = 10
 MAX_PRIOR = FEATURED_PRIOR + RECENCY_PRIOR
 SECTION_TOP = 3  # a section's relevance is the sum of its best few matches
 DIGITS = 4  # scores and reason weights are rounded, so equal inputs print equal numbers
+UNIT = 10**DIGITS
+
+_T = TypeVar("_T")
+_When = tuple[int, tuple[int, int, int], tuple[int, int, int]]
 
 
 @dataclass
@@ -78,12 +86,20 @@ class IndexedItem:
     highlight_terms: list[tuple[str, ...]]  # per highlight, text terms and tags, in order
     highlight_tags: list[frozenset[str]]
     prior: float  # before the job's scale; rounded down so scaling never rounds it up
-    prior_reason: Reason | None  # the reason at full scale, shared by every job that uses it
+    bullet_keys: frozenset[str] = frozenset()  # every term of every highlight
+    bullets: list[RankedHighlight] = field(default_factory=list)  # unscored, shared by every job
 
 
 @dataclass
 class Index:
-    """The profile's terms, read once and shared by every job."""
+    """The profile's terms, read once and shared by every job.
+
+    Besides the inverted indexes it memoises what jobs have in common, so a job
+    pays only for the items it mentions: the ranked form of items a job does not
+    mention (per prior scale, highlight limit and section limit), the order of
+    those items, bullet cuts and reordered item copies. Everything memoised is
+    read-only once made.
+    """
 
     profile: Profile
     vocab: Vocabulary
@@ -91,6 +107,13 @@ class Index:
     postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
     excludable: dict[str, list[int]] = field(default_factory=dict)  # tag key -> items it excludes
     highlight_tagged: dict[str, list[int]] = field(default_factory=dict)  # tag key -> items, by bullet tags
+    # term -> (items with it as a tag, items with it only in their text): a job's tag weights count
+    tag_holders: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)
+    # term -> [(weight of the field it is in, items)]: a posting term's gain is the same for each group
+    found_groups: dict[str, list[tuple[float, list[int]]]] = field(default_factory=dict)
+    sections: dict[str, list[int]] = field(default_factory=dict)  # section -> its items, in profile order
+    chronology: dict[int, _When] = field(default_factory=dict)  # experience item -> `_chronology` key
+    _memo: dict[tuple[object, ...], object] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, profile: Profile, today: date | None = None) -> Index:
@@ -102,10 +125,13 @@ class Index:
             for section in ITEM_TYPES
             for position, item in enumerate(profile.section(section))
         ]
+        index = cls(profile, vocab, items)
         postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         excludable: dict[str, list[int]] = defaultdict(list)
         highlight_tagged: dict[str, list[int]] = defaultdict(list)
+        sections: dict[str, list[int]] = defaultdict(list)
         for number, entry in enumerate(items):
+            sections[entry.section].append(number)
             for key, weight in entry.terms.items():
                 postings[key].append((number, weight))
             # A skill is excluded by its own name as well as its tags: `exclude: [react]`.
@@ -113,7 +139,35 @@ class Index:
                 excludable[key].append(number)
             for key in set().union(*entry.highlight_tags):
                 highlight_tagged[key].append(number)
-        return cls(profile, vocab, items, dict(postings), dict(excludable), dict(highlight_tagged))
+            if entry.section == "experience":
+                index.chronology[number] = _chronology(entry.item)
+        index.postings, index.excludable = dict(postings), dict(excludable)
+        index.highlight_tagged, index.sections = dict(highlight_tagged), dict(sections)
+        for key, holders in index.postings.items():
+            index.tag_holders[key] = ([n for n, _ in holders if key in items[n].tag_keys],
+                                      [n for n, _ in holders if key not in items[n].tag_keys])
+            groups: dict[float, list[int]] = defaultdict(list)
+            for number, found in holders:
+                groups[found].append(number)
+            index.found_groups[key] = list(groups.items())
+        return index
+
+    def copy_with(self, number: int, order: tuple[int, ...]) -> Item:
+        """The item showing only the bullets at `order`, in that order; one copy per distinct order."""
+        def make() -> Item:
+            item = self.items[number].item
+            source = item.highlights  # type: ignore[attr-defined]
+            return item.model_copy(update={"highlights": [source[i] for i in order]})
+
+        return self.memo(("copy", number, order), make)
+
+    def memo(self, key: tuple[object, ...], make: Callable[[], _T]) -> _T:
+        """`make()`, once per key for the life of this index."""
+        try:
+            return self._memo[key]  # type: ignore[return-value]
+        except KeyError:
+            value = self._memo[key] = make()
+            return value
 
 
 def _field(item: Item, name: str) -> object:
@@ -147,16 +201,17 @@ def _index_item(vocab: Vocabulary, key: Callable[[str], str], section: str, posi
     add(vocab.find(_title_text(item)), FIELD_WEIGHT["title"])
     add(vocab.find(_body_text(item)), FIELD_WEIGHT["text"])
     base = dict(terms)
-    highlight_terms, highlight_tags = [], []
+    highlight_terms, highlight_tags, bullets = [], [], []
     for highlight in _field(item, "highlights") or []:  # type: ignore[attr-defined]
         tags = [key(tag) for tag in highlight.tags]
         found = tuple(dict.fromkeys([*vocab.find(highlight.text), *tags]))
         highlight_terms.append(found)
         highlight_tags.append(frozenset(tags))
+        bullets.append(RankedHighlight(highlight.text, highlight.tags, 0.0))
         add(found, FIELD_WEIGHT["highlights"])
     prior = math.floor(_prior(item, year) * 10**DIGITS) / 10**DIGITS
     return IndexedItem(section, position, item, terms, base, frozenset(tag_keys), highlight_terms,
-                       highlight_tags, prior, Reason("prior", "featured/recency", prior) if prior else None)
+                       highlight_tags, prior, frozenset().union(*highlight_terms), bullets)
 
 
 def _title_text(item: Item) -> str:
@@ -239,25 +294,13 @@ def tailor_with(index: Index, slug: str | None, job: Job | None, posting: str) -
         sections = [_general_section(index, name) for name in SECTIONS]
         ordered = _order_sections([s for s in sections if s.items], None)
         return _cv(profile, slug, None, person, ordered, [], [], None)
-    wants = JobTerms.of(job, posting, index.vocab)
-    scoring = _Scoring.of(index, wants)
-    cap = job.limit.get("highlights")
-    ranked: dict[str, list[tuple[RankedItem, float]]] = {name: [] for name in SECTIONS}
-    excluded: list[RankedItem] = []
-    kept_bullets: dict[int, list[int]] = {}
-    for number, entry in enumerate(index.items):
-        if number in scoring.special:
-            item, match = scoring.rank(number, entry, cap, kept_bullets)
-        else:
-            item, match = scoring.plain(number, entry, cap, kept_bullets), 0.0
-        if item.included:
-            ranked[entry.section].append((item, match))
-        else:
-            excluded.append(item)
-    sections = [_section(name, ranked[name], job) for name in SECTIONS]
+    scoring = _Scoring.of(index, JobTerms.of(job, posting, index.vocab), job)
+    matched, excluded = scoring.rank_all()
+    skills = list(matched["skills"])
+    sections = [scoring.section(name, matched[name]) for name in SECTIONS]
     ordered = _order_sections([s for s in sections if s.items], job)
-    matched_skills = [r.item.label() for r, match in ranked["skills"] if r.included and match > 0]
-    coverage = _coverage(index, wants, ordered, person, kept_bullets)
+    matched_skills = [r.title for r in skills if r.included and r.match > 0]
+    coverage = _coverage(scoring, ordered, person)
     return _cv(profile, slug, job, person, ordered, excluded, matched_skills, coverage)
 
 
@@ -292,18 +335,31 @@ def _general_section(index: Index, name: str) -> TailoredSection:
 
 @dataclass
 class _Scoring:
-    """One job's view of the index: item matches, exclusions and the prior scale."""
+    """One job's view of the index: item matches, exclusions and the prior scale.
 
+    Scores are summed in integer units of the last rounded digit (`_units`): every
+    reason weight is rounded to DIGITS places, so the rounded float sum of the
+    reasons is exactly `units / UNIT`, and no float is rounded per item. The `Reason`
+    objects themselves are made only when read.
+    """
+
+    index: Index
+    job: Job
     wants: JobTerms
-    matches: dict[int, list[Reason]]
-    excluded: dict[int, str]
-    excluded_highlights: dict[int, set[int]]
-    highlight_reasons: dict[str, list[Reason]]
+    totals: dict[int, int]  # item -> net match, in units
+    excluded: dict[int, str]  # item -> the excluding tag key
+    hidden: dict[int, set[int]]  # item -> positions of its excluded bullets
+    hidden_reasons: dict[int, list[Reason]]  # items scored without their excluded bullets
     prior_scale: float
-    special: frozenset[int]  # items that need the full treatment; the rest are unmatched
+    special: set[int]  # items that need the full treatment; the rest are unmatched
+    bullet_reasons: dict[str, list[Reason]]
+    bullet_weights: dict[str, int]  # term -> what it adds to a bullet, in units
+    priors: dict[float, Reason | None] = field(default_factory=dict)  # item prior -> its reason for this job
+    prior_units: dict[float, int] = field(default_factory=dict)  # item prior -> its weight in units
+    ranked: dict[int, RankedItem] = field(default_factory=dict)  # this job's own (mentioned) items
 
     @classmethod
-    def of(cls, index: Index, wants: JobTerms) -> _Scoring:
+    def of(cls, index: Index, wants: JobTerms, job: Job) -> _Scoring:
         excluded: dict[int, str] = {}
         hidden: dict[int, set[int]] = defaultdict(set)
         for key in sorted(wants.excluded):
@@ -312,7 +368,8 @@ class _Scoring:
             for number in index.highlight_tagged.get(key, ()):
                 tags = index.items[number].highlight_tags
                 hidden[number].update(i for i, found in enumerate(tags) if key in found)
-        matches = _matches(index, wants)
+        totals = _totals(index, wants)
+        hidden_reasons = {}
         for number, positions in hidden.items():
             # An excluded bullet is gone: its terms must not lift the item either.
             entry = index.items[number]
@@ -321,112 +378,287 @@ class _Scoring:
                 if i not in positions:
                     for key in found:
                         terms[key] = max(terms.get(key, 0.0), FIELD_WEIGHT["highlights"])
-            matches[number] = _item_reasons(index.vocab, terms, entry.tag_keys, wants)
+            hidden_reasons[number] = _item_reasons(index.vocab, terms, entry.tag_keys, wants)
+            totals[number] = sum(_units(r.weight) for r in hidden_reasons[number])
         for number in excluded:
-            matches.pop(number, None)
-        special = frozenset(matches) | frozenset(excluded) | frozenset(hidden)
-        return cls(wants, matches, excluded, dict(hidden), _highlight_reasons(index.vocab, wants),
-                   _prior_scale(matches.values()), special)
+            totals.pop(number, None)
+        table = _highlight_reasons(index.vocab, wants)
+        weights = {key: sum(_units(r.weight) for r in reasons) for key, reasons in table.items()}
+        return cls(index, job, wants, totals, excluded, dict(hidden), hidden_reasons,
+                   _prior_scale(totals.values()), set(totals) | set(excluded), table, weights)
 
-    def _prior(self, entry: IndexedItem) -> Reason | None:
-        if self.prior_scale == 1.0 or entry.prior_reason is None:
-            return entry.prior_reason
-        prior = math.floor(entry.prior * self.prior_scale * 10**DIGITS) / 10**DIGITS
-        return Reason("prior", "featured/recency", prior) if prior else None
+    @property
+    def cap(self) -> int | None:
+        return self.job.limit.get("highlights")
 
-    def plain(self, number: int, entry: IndexedItem, cap: int | None,
-              kept_bullets: dict[int, list[int]]) -> RankedItem:
-        """An item this job does not mention: the fast path most items of a big profile take."""
-        prior = self._prior(entry)
+    def prior_of(self, entry: IndexedItem) -> Reason | None:
+        """The item's prior at this job's scale; one `Reason` per distinct value, shared."""
+        try:
+            return self.priors[entry.prior]
+        except KeyError:
+            prior = entry.prior
+            if self.prior_scale != 1.0:
+                prior = math.floor(prior * self.prior_scale * UNIT) / UNIT
+            reason = self.index.memo(("prior", prior), lambda: Reason("prior", "featured/recency", prior))
+            self.priors[entry.prior] = reason if prior else None
+            self.prior_units[entry.prior] = round(prior * UNIT)
+            return self.priors[entry.prior]
+
+    def rank_all(self) -> tuple[dict[str, list[RankedItem]], list[RankedItem]]:
+        """Every item this job mentions, scored, per section in profile order; and the excluded ones.
+
+        The hot loop of tailoring (it runs for every mentioned item of every job),
+        so reasons and bullets are deferred to first use and locals are hoisted.
+        """
+        items, totals, excluded, hidden = self.index.items, self.totals, self.excluded, self.hidden
+        scored, reasons, bullets = RankedItem.scored, self._reasons_of, self._settle_bullets
+        cap, weighted, units_of = self.cap, self.bullet_weights.keys(), self.prior_units
+        matched: dict[str, list[RankedItem]] = {name: [] for name in SECTIONS}
+        left_out: list[RankedItem] = []
+        mine = self.ranked
+        for number in sorted(self.special):  # profile order
+            entry = items[number]
+            if number in excluded:
+                left_out.append(self._excluded(number, entry))
+                continue
+            units = totals[number]
+            if entry.prior not in units_of:
+                self.prior_of(entry)
+            # score = round(match + prior, DIGITS), exactly: both are whole units
+            ranked = scored(entry.section, entry.item, (units + units_of[entry.prior]) / UNIT, number,
+                            units / UNIT, reasons)
+            if entry.bullets:
+                if number in hidden or not weighted.isdisjoint(entry.bullet_keys) or \
+                        (cap is not None and len(entry.bullets) > cap):
+                    ranked.defer_bullets(bullets)
+                else:
+                    ranked.highlights = entry.bullets
+            matched[entry.section].append(ranked)
+            mine[number] = ranked
+        return matched, left_out
+
+    def _reasons_of(self, ranked: RankedItem) -> list[Reason]:
+        """Why a mentioned item scores what it does: the same gains `_totals` added, then its prior."""
+        entry = self.index.items[ranked.number]  # type: ignore[index]
+        prior = self.prior_of(entry)
+        if ranked.number in self.hidden_reasons:
+            return self.hidden_reasons[ranked.number] + ([prior] if prior else [])  # type: ignore[index]
+        return _item_reasons(self.index.vocab, entry.terms, entry.tag_keys, self.wants, prior)
+
+    def kept_bullets(self, number: int) -> tuple[int, ...] | None:
+        """The positions of the bullets `_rank_highlights` keeps, without making them; None: all."""
+        entry, hidden, cap = self.index.items[number], self.hidden.get(number, ()), self.cap
+        if not hidden and (cap is None or len(entry.bullets) <= cap):
+            return None
+        weights = self.bullet_weights
+        ranked = sorted((-sum([weights.get(key, 0) for key in terms]), position)
+                        for position, terms in enumerate(entry.highlight_terms) if position not in hidden)
+        return tuple(position for _, position in ranked[:cap])
+
+    def _settle_bullets(self, ranked: RankedItem) -> None:
+        entry = self.index.items[ranked.number]  # type: ignore[index]
+        if ranked.number in self.hidden or not self.bullet_weights.keys().isdisjoint(entry.bullet_keys):
+            self._rank_highlights(ranked, entry)
+        else:
+            self._cut_unscored(ranked, entry, self.cap)  # type: ignore[arg-type]
+
+    def _excluded(self, number: int, entry: IndexedItem) -> RankedItem:
+        prior = self.prior_of(entry)
+        why = Reason("excluded", f"tag '{self.wants.as_written[self.excluded[number]]}'")
         ranked = RankedItem(entry.section, entry.item, prior.weight if prior else 0.0,
-                            [prior] if prior else [])
-        if entry.highlight_terms:
-            bullets = [RankedHighlight(h.text, h.tags, 0.0) for h in entry.item.highlights]  # type: ignore[attr-defined]
-            ranked.highlights = bullets
-            if cap is not None and len(bullets) > cap:
-                self._cut(ranked, entry, number, list(enumerate(bullets)), cap, kept_bullets)
+                            [prior] if prior else [], [], included=False, why_left_out=why)
+        ranked.number = number
         return ranked
 
-    def rank(self, number: int, entry: IndexedItem, cap: int | None,
-             kept_bullets: dict[int, list[int]]) -> tuple[RankedItem, float]:
-        """The item scored for this job, with its net match (its score without the prior)."""
-        reasons = self.matches.get(number, [])
-        match = round(sum(r.weight for r in reasons), DIGITS)
-        prior = self._prior(entry)
-        if prior:
-            reasons = [*reasons, prior]
-        score = round(match + (prior.weight if prior else 0.0), DIGITS)
-        matched = sorted({r.term for r in reasons if r.kind != "prior" and r.weight > 0})
-        if number in self.excluded:
-            why = Reason("excluded", f"tag '{self.wants.as_written[self.excluded[number]]}'")
-            return RankedItem(entry.section, entry.item, score, reasons, matched, included=False,
-                              why_left_out=why), match
-        ranked = RankedItem(entry.section, entry.item, score, reasons, matched)
-        if entry.highlight_terms:
-            self._rank_highlights(ranked, number, entry, cap, kept_bullets)
-        return ranked, match
+    def unmatched(self, number: int, limited: bool) -> RankedItem:
+        """An item this job does not mention; the same object serves every job with the
+        same prior, highlight limit and section limit, since nothing in it is job-specific."""
+        entry = self.index.items[number]
+        prior = self.prior_of(entry)
+        cap = self.cap if self.cap is not None and len(entry.bullets) > self.cap else None
 
-    def _rank_highlights(self, ranked: RankedItem, number: int, entry: IndexedItem, cap: int | None,
-                         kept_bullets: dict[int, list[int]]) -> None:
-        """Order the bullets by relevance, drop excluded ones and cut to the `highlights` limit."""
-        source = entry.item.highlights  # type: ignore[attr-defined]
-        hidden = self.excluded_highlights.get(number, set())
-        kept: list[tuple[int, RankedHighlight]] = []
-        for position, (highlight, terms) in enumerate(zip(source, entry.highlight_terms, strict=True)):
-            reasons = [r for key in terms for r in self.highlight_reasons.get(key, ())]
-            bullet = RankedHighlight(highlight.text, highlight.tags,
-                                     round(sum(r.weight for r in reasons), DIGITS), reasons)
-            if position in hidden:
-                hit = entry.highlight_tags[position] & self.wants.excluded
-                tags = sorted(self.wants.as_written[key] for key in hit)
-                bullet.reasons.append(Reason("excluded", "tag '" + "', '".join(tags) + "'"))
-                ranked.dropped_highlights.append(bullet)
+        def make() -> RankedItem:
+            ranked = RankedItem(entry.section, entry.item, prior.weight if prior else 0.0,
+                                [prior] if prior else [])
+            ranked.number = number
+            if cap is not None:
+                self._cut_unscored(ranked, entry, cap)
             else:
-                kept.append((position, bullet))
+                ranked.highlights = entry.bullets
+            if limited:
+                ranked.included, ranked.why_left_out = False, NO_MATCH
+            return ranked
+
+        return self.index.memo(("unmatched", number, prior, cap, limited), make)
+
+    def _cut_unscored(self, ranked: RankedItem, entry: IndexedItem, cap: int) -> None:
+        """Unscored bullets keep the profile order; the `highlights` limit cuts the last ones
+        (made once per index: they are the same for every job)."""
+        def dropped() -> list[RankedHighlight]:
+            limit = [Reason("limit", f"highlights limit {cap}")]
+            return [RankedHighlight(b.text, b.tags, 0.0, limit) for b in entry.bullets[cap:]]
+
+        ranked.highlights = entry.bullets[:cap]
+        ranked.dropped_highlights = self.index.memo(("cut", ranked.number, cap), dropped)
+        self._keep(ranked, entry, tuple(range(cap)))
+
+    def _keep(self, ranked: RankedItem, entry: IndexedItem, order: tuple[int, ...]) -> None:
+        """Give the item exactly the bullets it shows (a copy, made when read, if they differ)."""
+        if order != tuple(range(len(entry.bullets))):
+            ranked.kept = order
+            ranked.defer_item(partial(self.index.copy_with, ranked.number, order))
+
+    def _rank_highlights(self, ranked: RankedItem, entry: IndexedItem) -> None:
+        """Order the bullets by relevance, drop excluded ones and cut to the `highlights` limit."""
+        cap, hidden = self.cap, self.hidden.get(ranked.number or 0)
+        scored = self.bullet_weights.keys()
+        kept: list[tuple[int, RankedHighlight]] = []
+        dropped: list[RankedHighlight] = []
+        for position, terms in enumerate(entry.highlight_terms):
+            if hidden and position in hidden:
+                hit = entry.highlight_tags[position] & self.wants.excluded
+                tags = "', '".join(sorted(self.wants.as_written[key] for key in hit))
+                dropped.append(self._bullet(entry, position, [Reason("excluded", f"tag '{tags}'")]))
+            elif scored.isdisjoint(terms):
+                kept.append((position, entry.bullets[position]))
+            else:
+                kept.append((position, self._bullet(entry, position)))
         kept.sort(key=lambda pair: -pair[1].score)  # stable: ties keep the profile order
-        ranked.highlights = [bullet for _, bullet in kept]
-        self._cut(ranked, entry, number, kept, cap, kept_bullets)
-
-    @staticmethod
-    def _cut(ranked: RankedItem, entry: IndexedItem, number: int, kept: list[tuple[int, RankedHighlight]],
-             cap: int | None, kept_bullets: dict[int, list[int]]) -> None:
-        """Apply the `highlights` limit to bullets already in order, and give the item
-        exactly the bullets it shows (a copy only when they differ from the profile's)."""
         if cap is not None and len(kept) > cap:
-            for _, bullet in kept[cap:]:
-                bullet.reasons.append(Reason("limit", f"highlights limit {cap}"))
-            ranked.dropped_highlights[:0] = [bullet for _, bullet in kept[cap:]]
+            limit = [Reason("limit", f"highlights limit {cap}")]
+            dropped[:0] = [self._bullet(entry, position, limit) for position, _ in kept[cap:]]
             kept = kept[:cap]
-            ranked.highlights = [bullet for _, bullet in kept]
-        source = entry.item.highlights  # type: ignore[attr-defined]
-        order = [position for position, _ in kept]
-        if order != list(range(len(source))):
-            kept_bullets[number] = order
-            ranked.item = entry.item.model_copy(update={"highlights": [source[i] for i in order]})
+        ranked.highlights = [bullet for _, bullet in kept]
+        ranked.dropped_highlights = dropped
+        self._keep(ranked, entry, tuple(position for position, _ in kept))
+
+    def _bullet(self, entry: IndexedItem, position: int, extra: list[Reason] | None = None,
+                ) -> RankedHighlight:
+        """One bullet scored for this job: tag and posting weights at full strength."""
+        terms, weights = entry.highlight_terms[position], self.bullet_weights
+        source = entry.bullets[position]
+        bullet = RankedHighlight(source.text, source.tags, sum([weights.get(key, 0) for key in terms]) / UNIT)
+        bullet.defer(partial(_bullet_reasons, terms, self.bullet_reasons, extra or []))
+        return bullet
+
+    def section(self, name: str, matched: list[RankedItem]) -> TailoredSection:
+        """Order one section by score (ties keep profile order) and apply its limit.
+
+        Unmatched items come pre-ordered from the index; only the mentioned ones are
+        sorted here. With a limit, only items with a positive net match compete for
+        the places. Experience is then shown reverse-chronologically, as recruiters expect.
+        """
+        matched.sort(key=_SCORE, reverse=True)  # stable: ties keep profile order
+        limit = self.job.limit.get(name)
+        plain = self._unmatched_run(name, limit is not None)
+        split = _split(matched, plain)
+        if split is None:
+            ordered = sorted(matched + plain, key=lambda ranked: (-ranked.score, ranked.number))
+            above = below = ordered
+        else:
+            above, below = matched[:split], matched[split:]
+            ordered = above + plain + below
+        kept, omitted = ordered, []
+        if limit is not None:
+            relevant = [ranked for ranked in matched if ranked.match > 0]
+            kept, omitted = relevant[:limit], relevant[limit:]
+            why = Reason("limit", f"{name} limit {limit}")
+            for ranked in omitted:
+                ranked.included, ranked.why_left_out = False, why
+            for ranked in matched:
+                if ranked.match <= 0:
+                    ranked.included = False
+                    ranked.why_left_out = NO_MATCH if ranked.match == 0 else NEGATIVE
+            if split is None:
+                omitted += [ranked for ranked in ordered if ranked.match <= 0]
+            else:
+                omitted += [r for r in above if r.match <= 0] + plain + [r for r in below if r.match <= 0]
+        if name == "experience":
+            chronology = self.index.chronology
+            kept.sort(key=lambda ranked: chronology[ranked.number], reverse=True)  # type: ignore[index]
+        self._number(kept, None if limit is not None or name == "experience" else split, len(plain))
+        best = sorted((ranked.match for ranked in matched if ranked.match > 0), reverse=True)[:SECTION_TOP]
+        return TailoredSection(name, kept, omitted, round(sum(best), DIGITS))
+
+    def _number(self, kept: list[RankedItem], split: int | None, unmatched: int) -> None:
+        """Note each mentioned item's place in the section (coverage reports places in CV order).
+        Only this job's own items are touched: unmatched ones are shared between jobs."""
+        if split is None:
+            special = self.special
+            for position, ranked in enumerate(kept):
+                if ranked.number in special:
+                    ranked.position = position
+            return
+        for position, ranked in enumerate(kept[:split]):
+            ranked.position = position
+        for position, ranked in enumerate(kept[split + unmatched:], split + unmatched):
+            ranked.position = position
+
+    def _unmatched_run(self, name: str, limited: bool) -> list[RankedItem]:
+        """The section's unmatched items in order (score, then profile order), without this job's
+        matched and excluded ones; the full run is made once per prior scale and limits."""
+        def make() -> list[tuple[int, RankedItem]]:
+            run = [(number, self.unmatched(number, limited)) for number in self.index.sections.get(name, ())]
+            return sorted(run, key=lambda pair: (-pair[1].score, pair[0]))
+
+        run = self.index.memo(("run", name, self.prior_scale, self.cap, limited), make)
+        special = self.special
+        return [ranked for number, ranked in run if number not in special]
 
 
-def _matches(index: Index, wants: JobTerms) -> dict[int, list[Reason]]:
-    """Walk the job's terms through the inverted index: cost grows with the job, not the profile."""
-    reasons: dict[int, list[Reason]] = defaultdict(list)
-    display = index.vocab.display
+NO_MATCH = Reason("irrelevant", "no term of this job matches")
+NEGATIVE = Reason("irrelevant", "this job's weights add up to less than zero")
+
+
+_SCORE = attrgetter("score")
+
+
+def _split(matched: list[RankedItem], plain: list[RankedItem]) -> int | None:
+    """Both lists ordered by score, then profile order: how many matched items go before the
+    unmatched ones, the rest going after; None if some belong among them.
+
+    Usually every matched item scores above or below every unmatched one (priors are
+    scaled below any real match), so the lists just join.
+    """
+    if not plain:
+        return len(matched)
+    top, bottom = plain[0].score, plain[-1].score
+    above = next((i for i, ranked in enumerate(matched) if ranked.score <= top), len(matched))
+    below = next((i for i in range(len(matched), above, -1) if matched[i - 1].score >= bottom), above)
+    return above if above == below else None
+
+
+def _units(weight: float) -> int:
+    """A weight rounded to DIGITS places, as a whole number of units of the last place."""
+    return round(round(weight, DIGITS) * UNIT)
+
+
+def _totals(index: Index, wants: JobTerms) -> dict[int, int]:
+    """Walk the job's terms through the inverted index: cost grows with the job, not the profile.
+
+    Each item's total is the sum of the gains `_item_reasons` lists for it, in units.
+    """
+    totals: dict[int, int] = {}
+    get = totals.get
     for key, weight in wants.tags.items():
-        name = display(key)
-        for number, _found in index.postings.get(key, ()):
-            factor = 1.0 if key in index.items[number].tag_keys else TEXT_TAG_FACTOR
-            gain = round(weight * factor, DIGITS)
+        tagged, in_text = index.tag_holders.get(key, ((), ()))
+        gains = _units(weight), _units(weight * TEXT_TAG_FACTOR)
+        for numbers, gain in zip((tagged, in_text), gains, strict=True):
             if gain:
-                reasons[number].append(Reason("tag", name, gain))
+                for number in numbers:
+                    totals[number] = get(number, 0) + gain
     for term in wants.posting:
-        for number, found in index.postings.get(term.term, ()):
-            gain = round(term.weight * found, DIGITS)
+        for found, numbers in index.found_groups.get(term.term, ()):
+            gain = _units(term.weight * found)
             if gain:
-                reasons[number].append(Reason("posting", term.display, gain))
-    return dict(reasons)
+                for number in numbers:
+                    totals[number] = get(number, 0) + gain
+    return totals
 
 
 def _item_reasons(vocab: Vocabulary, terms: Mapping[str, float], tag_keys: frozenset[str],
-                  wants: JobTerms) -> list[Reason]:
-    """The same reasons `_matches` gives, for one item's own term table."""
+                  wants: JobTerms, prior: Reason | None = None) -> list[Reason]:
+    """Why an item matches: the gain of each job tag and posting term it has, then its prior."""
     reasons = []
     for key, weight in wants.tags.items():
         if key in terms:
@@ -437,7 +669,14 @@ def _item_reasons(vocab: Vocabulary, terms: Mapping[str, float], tag_keys: froze
         gain = round(term.weight * terms.get(term.term, 0.0), DIGITS)
         if gain:
             reasons.append(Reason("posting", term.display, gain))
+    if prior:
+        reasons.append(prior)
     return reasons
+
+
+def _bullet_reasons(terms: tuple[str, ...], table: Mapping[str, list[Reason]], extra: list[Reason],
+                    _bullet: RankedHighlight) -> list[Reason]:
+    return [*(r for key in terms for r in table.get(key, ())), *extra]
 
 
 def _highlight_reasons(vocab: Vocabulary, wants: JobTerms) -> dict[str, list[Reason]]:
@@ -452,48 +691,18 @@ def _highlight_reasons(vocab: Vocabulary, wants: JobTerms) -> dict[str, list[Rea
     return dict(table)
 
 
-def _prior_scale(matches: Iterable[list[Reason]]) -> float:
+def _prior_scale(totals: Iterable[int]) -> float:
     """Shrink priors below half the smallest real match of this job, so a featured or
     recent item with no match never outranks one with the weakest match (or rises
     above a negative one)."""
-    nets = (abs(round(sum(r.weight for r in reasons), DIGITS)) for reasons in matches)
-    smallest = min((net for net in nets if net), default=None)
-    return 1.0 if smallest is None else min(1.0, smallest / (2 * MAX_PRIOR))
+    smallest = min((abs(total) for total in totals if total), default=None)
+    return 1.0 if smallest is None else min(1.0, smallest / UNIT / (2 * MAX_PRIOR))
 
 
-def _section(name: str, entries: list[tuple[RankedItem, float]], job: Job) -> TailoredSection:
-    """Order one section by score (ties keep profile order) and apply its limit.
-
-    With a limit, only items with a positive net match compete for the places.
-    Experience is then shown reverse-chronologically, as recruiters expect.
-    """
-    ordered = sorted(entries, key=lambda pair: -pair[0].score)
-    limit = job.limit.get(name)
-    kept = [ranked for ranked, _ in ordered]
-    omitted: list[RankedItem] = []
-    if limit is not None:
-        relevant = [ranked for ranked, match in ordered if match > 0]
-        kept, omitted = relevant[:limit], relevant[limit:]
-        for ranked in omitted:
-            ranked.why_left_out = Reason("limit", f"{name} limit {limit}")
-        for ranked, match in ordered:
-            if match <= 0:
-                ranked.why_left_out = Reason("irrelevant", "no term of this job matches" if match == 0
-                                             else "this job's weights add up to less than zero")
-                omitted.append(ranked)
-        for ranked in omitted:
-            ranked.included = False
-    if name == "experience":
-        kept.sort(key=_chronology, reverse=True)
-    best = sorted((match for _, match in entries if match > 0), reverse=True)[:SECTION_TOP]
-    return TailoredSection(name, kept, omitted, round(sum(best), DIGITS))
-
-
-def _chronology(ranked: RankedItem) -> tuple[int, tuple[int, int, int], tuple[int, int, int]]:
+def _chronology(item: Item) -> _When:
     """Reverse-chronological key: current roles first, then by end and start date."""
-    item = ranked.item
-    end = getattr(item, "end", None)
-    start = getattr(item, "start", None)
+    end = _field(item, "end")
+    start = _field(item, "start")
     current = 1 if end == "present" or end is None else 0
     end_key = (end.year, end.month, end.day) if isinstance(end, PartialDate) else (9999, 0, 0)
     start_key = (start.year, start.month, start.day) if isinstance(start, PartialDate) else (0, 0, 0)
@@ -522,46 +731,69 @@ def _person(profile: Profile, job: Job | None) -> Person:
     )
 
 
-def _coverage(index: Index, wants: JobTerms, sections: list[TailoredSection], person: Person,
-              kept_bullets: Mapping[int, list[int]]) -> Coverage:
+def _coverage(scoring: _Scoring, sections: list[TailoredSection], person: Person) -> Coverage:
     """Which posting terms this CV shows (and where), which the profile has but this
     CV leaves out, and which the profile never mentions: what a keyword screen would miss.
 
     Only what is rendered counts as shown: the header and the included items, of
-    experience and projects only the bullets kept for this job.
+    experience and projects only the bullets kept for this job. The walk is posting
+    terms x the items holding them, in CV order, and stops at the five places reported.
     """
-    visible = {(ranked.section, ranked.id): (s, i)
-               for s, section in enumerate(sections) for i, ranked in enumerate(section.items)}
+    index = scoring.index
     header = index.vocab.find("\n".join(filter(None, [person.headline, person.pitch, person.summary])))
+    at = {section.name: s for s, section in enumerate(sections)}
     matched, unused, missing = [], [], []
-    for term in wants.posting:
+    for term in scoring.wants.posting:
         holders = index.postings.get(term.term, ())
-        places = sorted(place for number, _ in holders
-                        if (place := _shown_at(index, visible, kept_bullets, number, term.term)) is not None)
-        where = ("summary",) * (term.term in header) + tuple(name for *_, name in places)
+        where = ["summary"] if term.term in header else []
+        for *_, ranked in _in_cv_order(scoring, sections, at, holders):
+            if len(where) == 5:
+                break
+            entry = index.items[ranked.number]  # type: ignore[index]
+            if _shows(scoring, entry, ranked, term.term):
+                where.append(_place(entry))
         if where:
-            matched.append(CoverageTerm(term.term, term.display, term.weight, where[:5]))
+            matched.append(CoverageTerm(term.term, term.display, term.weight, tuple(where)))
         elif holders:
             unused.append(CoverageTerm(term.term, term.display, term.weight,
                                        tuple(_place(index.items[n]) for n, _ in holders[:5])))
         else:
             missing.append(CoverageTerm(term.term, term.display, term.weight))
-    return Coverage(matched, unused, missing, recognised=len(wants.posting))
+    return Coverage(matched, unused, missing, recognised=len(scoring.wants.posting))
+
+
+def _in_cv_order(scoring: _Scoring, sections: list[TailoredSection], at: Mapping[str, int],
+                 holders: Iterable[tuple[int, float]]) -> list[tuple[int, int, RankedItem]]:
+    """The holders the CV includes, as (section position, item position, ranked item), in CV
+    order; `at` gives each section's position."""
+    mine, excluded = scoring.ranked, scoring.excluded
+    spots = []
+    for number, _ in holders:
+        ranked = mine.get(number)
+        if ranked is not None:  # this job's own item: its place was noted
+            if ranked.included:
+                spots.append((at[ranked.section], ranked.position, ranked))
+        elif number not in excluded:  # a term whose gain rounds to nothing: search the section
+            name = scoring.index.items[number].section
+            items = sections[at[name]].items if name in at else []
+            spots += [(at[name], i, r) for i, r in enumerate(items) if r.number == number]
+    spots.sort(key=_CV_ORDER)
+    return spots  # type: ignore[return-value]
+
+
+_CV_ORDER = itemgetter(0, 1)
+
+
+def _shows(scoring: _Scoring, entry: IndexedItem, ranked: RankedItem, term: str) -> bool:
+    """Whether an included item shows the term: in its own text, or in a bullet it keeps."""
+    if term in entry.base_terms:
+        return True
+    if term not in entry.terms:
+        return False
+    kept = ranked.kept if ranked.settled else scoring.kept_bullets(ranked.number)  # type: ignore[arg-type]
+    bullets = range(len(entry.highlight_terms)) if kept is None else kept
+    return any(term in entry.highlight_terms[b] for b in bullets)
 
 
 def _place(entry: IndexedItem) -> str:
     return f"{entry.section}:{entry.item.id}"
-
-
-def _shown_at(index: Index, visible: Mapping[tuple[str, str], tuple[int, int]],
-              kept_bullets: Mapping[int, list[int]], number: int, term: str) -> tuple[int, int, str] | None:
-    """(section position, item position, name) where the CV shows the term in this item, if it does."""
-    entry = index.items[number]
-    found = visible.get((entry.section, entry.item.id or ""))
-    if found is None:
-        return None
-    if term not in entry.base_terms:
-        bullets = kept_bullets.get(number, range(len(entry.highlight_terms)))
-        if not any(term in entry.highlight_terms[i] for i in bullets):
-            return None
-    return (*found, _place(entry))

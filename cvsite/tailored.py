@@ -7,8 +7,9 @@ item excluded for a job is simply not in it, so no template can leak it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from cvsite.model import Contact, Item, Job
 
@@ -29,39 +30,208 @@ class Reason:
         return f"{self.kind}: {self.term}"
 
 
-@dataclass
-class RankedHighlight:
-    text: str
-    tags: list[str]
-    score: float
-    reasons: list[Reason] = field(default_factory=list)
+class _Explained:
+    """Something with a score and the reasons behind it.
+
+    The reasons may be deferred: the tailoring stage scores thousands of items per
+    job but only a few are ever explained, so it passes a builder, called with the
+    object on first access to make the list (once). Either way `reasons` reads the same.
+    """
+
+    __slots__ = ()
+
+    _lazy: Callable[[Any], list[Reason]] | None
+    _reasons: list[Reason]
+
+    @property
+    def reasons(self) -> list[Reason]:
+        if self._lazy is not None:
+            self._reasons, self._lazy = self._lazy(self), None
+        return self._reasons
+
+    @reasons.setter
+    def reasons(self, value: list[Reason]) -> None:
+        self._reasons, self._lazy = value, None
+
+    def defer(self, build: Callable[[Any], list[Reason]]) -> None:
+        """Make `reasons` `build(self)`, computed when first read."""
+        self._lazy = build
 
 
-@dataclass
-class RankedItem:
+class RankedHighlight(_Explained):
+    """One bullet of an item with its relevance for one job."""
+
+    __slots__ = ("_lazy", "_reasons", "score", "tags", "text")
+
+    def __init__(self, text: str, tags: list[str], score: float, reasons: list[Reason] | None = None) -> None:
+        self.text = text
+        self.tags = tags
+        self.score = score
+        self._reasons = [] if reasons is None else reasons
+        self._lazy = None
+
+    def _fields(self) -> tuple[object, ...]:
+        return self.text, self.tags, self.score, self.reasons
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is RankedHighlight and self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
+
+    def __repr__(self) -> str:
+        return f"RankedHighlight(text={self.text!r}, tags={self.tags!r}, score={self.score!r}, " \
+               f"reasons={self.reasons!r})"
+
+
+class RankedItem(_Explained):
     """A profile item with its relevance for one job.
 
     `item` is a copy of the profile item whose `highlights` (experience) are
     already filtered and ordered; `highlights` carries their scores.
+
+    Read-only for consumers: items a job does not mention (and their bullet lists)
+    are shared between the CVs tailored from one index, so a change to one would
+    show in all; bullet lists may be tuples. `number`, `match`, `kept` and `position`
+    are the tailoring stage's bookkeeping (index position, score without the prior,
+    positions of the bullets shown, place in its section).
+
+    Like `reasons`, the bullets may be deferred: the tailoring stage can pass a
+    builder that sets `highlights`, `dropped_highlights`, `kept` and `item` when
+    one of them is first read, and the `item` copy is itself made only when read.
+    Defaults live on the class, so the tailoring stage's `scored` sets only six
+    attributes for each of the thousands of items it ranks per job.
     """
 
-    section: str
-    item: Item
-    score: float
-    reasons: list[Reason] = field(default_factory=list)
-    matched: list[str] = field(default_factory=list)
-    highlights: list[RankedHighlight] = field(default_factory=list)
-    dropped_highlights: list[RankedHighlight] = field(default_factory=list)
-    included: bool = True
+    _lazy: Callable[[Any], list[Reason]] | None = None
+    _reasons: list[Reason]  # set by __init__, or by `reasons` from the deferred builder
+    _matched: list[str] | None = None
+    _highlights: Sequence[RankedHighlight] = ()
+    _dropped: Sequence[RankedHighlight] = ()
+    _kept: tuple[int, ...] | None = None
+    _shown: Callable[[RankedItem], None] | None = None
+    _item_lazy: Callable[[], Item] | None = None
+    included = True
     why_left_out: Reason | None = None
+    number: int | None = None
+    match = 0.0
+    position: int | None = None
+
+    def __init__(self, section: str, item: Item, score: float, reasons: list[Reason] | None = None,
+                 matched: list[str] | None = None, highlights: list[RankedHighlight] | None = None,
+                 dropped_highlights: list[RankedHighlight] | None = None, included: bool = True,
+                 why_left_out: Reason | None = None) -> None:
+        self.section = section
+        self._item = item
+        self.score = score
+        self._reasons = [] if reasons is None else reasons
+        self._matched = matched
+        self._highlights = [] if highlights is None else highlights
+        self._dropped = [] if dropped_highlights is None else dropped_highlights
+        self.included = included
+        self.why_left_out = why_left_out
+
+    @classmethod
+    def scored(cls, section: str, item: Item, score: float, number: int, match: float,
+               reasons: Callable[[RankedItem], list[Reason]]) -> RankedItem:
+        """The tailoring stage's fast constructor: reasons deferred, everything else at its default."""
+        ranked = object.__new__(cls)
+        ranked.section, ranked._item, ranked.score = section, item, score
+        ranked.number, ranked.match, ranked._lazy = number, match, reasons
+        return ranked
+
+    def defer_bullets(self, build: Callable[[RankedItem], None]) -> None:
+        """Call `build(self)` to set the bullets (and `kept`, `item`) when one is first read."""
+        self._shown = build
+
+    @property
+    def settled(self) -> bool:
+        """Whether the bullets are made (reading them makes them)."""
+        return self._shown is None
+
+    def _settle(self) -> None:
+        if self._shown is not None:
+            build, self._shown = self._shown, None
+            build(self)
+
+    @property
+    def highlights(self) -> Sequence[RankedHighlight]:
+        self._settle()
+        return self._highlights
+
+    @highlights.setter
+    def highlights(self, value: Sequence[RankedHighlight]) -> None:
+        self._settle()
+        self._highlights = value
+
+    @property
+    def dropped_highlights(self) -> Sequence[RankedHighlight]:
+        self._settle()
+        return self._dropped
+
+    @dropped_highlights.setter
+    def dropped_highlights(self, value: Sequence[RankedHighlight]) -> None:
+        self._settle()
+        self._dropped = value
+
+    @property
+    def kept(self) -> tuple[int, ...] | None:
+        """Positions in the profile item of the bullets shown, in order; None: all, as written."""
+        self._settle()
+        return self._kept
+
+    @kept.setter
+    def kept(self, value: tuple[int, ...] | None) -> None:
+        self._settle()
+        self._kept = value
+
+    @property
+    def matched(self) -> list[str]:
+        """The terms that raised the score, sorted; derived from the reasons unless given."""
+        if self._matched is None:
+            self._matched = sorted({r.term for r in self.reasons if r.kind != "prior" and r.weight > 0})
+        return self._matched
+
+    @matched.setter
+    def matched(self, value: list[str]) -> None:
+        self._matched = value
+
+    @property
+    def item(self) -> Item:
+        """The item as this CV shows it; a copy with its bullets cut and reordered is made on first read."""
+        self._settle()
+        if self._item_lazy is not None:
+            self._item, self._item_lazy = self._item_lazy(), None
+        return self._item
+
+    @item.setter
+    def item(self, value: Item) -> None:
+        self._settle()
+        self._item, self._item_lazy = value, None
+
+    def defer_item(self, build: Callable[[], Item]) -> None:
+        """Make `item` `build()` (the same id and title as now), computed when first read."""
+        self._item_lazy = build
 
     @property
     def id(self) -> str:
-        return self.item.id or ""
+        return self._item.id or ""
 
     @property
     def title(self) -> str:
-        return self.item.label()
+        return self._item.label()
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.section, self.item, self.score, self.reasons, self.matched, list(self.highlights),
+                list(self.dropped_highlights), self.included, self.why_left_out)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is RankedItem and self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (f"RankedItem(section={self.section!r}, id={self.id!r}, score={self.score!r}, "
+                f"included={self.included!r}, reasons={self.reasons!r})")
 
 
 @dataclass
