@@ -7,7 +7,8 @@ getrusage. Profiles are generated from a fixed seed into a temporary folder.
     python benchmarks/bench_build.py            # the standard table
     python benchmarks/bench_build.py --quick    # a smaller grid
 
-Columns: items and jobs of the profile; cold build with PDFs; cold --no-pdf;
+Every job sets `limit` (JOB_LIMITS), as a tailored application does; the general
+page shows every item. Columns: items and jobs of the profile; cold build with PDFs; cold --no-pdf;
 no-op rebuild (nothing changed, with PDFs); rebuild after editing one job;
 peak RSS of the cold build. "-" marks runs left out of the grid because they
 would take minutes without telling anything new (hundreds of 40-page PDFs).
@@ -29,6 +30,9 @@ import yaml
 
 SEED = 7
 VERBS = ["Built", "Designed", "Led", "Automated", "Migrated", "Shipped", "Cut", "Scaled"]
+# A tailored CV is short by design: each job keeps the most relevant few of each section.
+JOB_LIMITS = {"experience": 6, "projects": 6, "contributions": 4, "skills": 25, "education": 3,
+              "highlights": 4}
 NOUNS = ["pipeline", "dashboard", "model", "service", "platform", "report", "experiment", "API"]
 
 
@@ -77,7 +81,7 @@ def make_profile(folder: Path, items: int, jobs: int) -> None:
                              *(f"- {sentence(rng, skills)}" for _ in range(12)), "Nice to have",
                              *(f"- {sentence(rng, skills)}" for _ in range(4))])
         job = {"company": f"Company {j}", "role": "Data Scientist", "posting": posting,
-               "tags": {t: 2 for t in tags()}, "limit": {"projects": 6, "contributions": 4}}
+               "tags": {t: 2 for t in tags()}, "limit": JOB_LIMITS}
         (folder / "jobs" / f"job-{j:03d}.yaml").write_text(yaml.safe_dump(job), "utf-8")
 
 

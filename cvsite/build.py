@@ -36,7 +36,7 @@ from cvsite.output import Manifest, Staging, check_output_dir
 from cvsite.render_html import PageContext, render_404, render_page
 from cvsite.render_pdf import PdfResult, ThemeFetcher, pdf_file_name, render_pdf
 from cvsite.tailor import Index, tailor_with
-from cvsite.tailored import TailoredCV
+from cvsite.tailored import RankedItem, TailoredCV
 from cvsite.themes import TEMPLATE_SUFFIXES, load_theme
 
 RESERVED_SLUGS = frozenset({"assets"})
@@ -470,9 +470,24 @@ class _ThemeHashes:
 
 
 def cv_fingerprint(cv: TailoredCV) -> str:
-    """A stable hash of everything a renderer can see of this CV."""
-    text = json.dumps(cv, default=_plain, sort_keys=True, ensure_ascii=False)
+    """A stable hash of what the renderers use: the header, the job, and each
+    section's shown items with their scores (PDF fitting drops by score).
+
+    Reasons and left-out items are not rendered, so they stay out of the hash.
+    """
+    shown = {
+        "person": cv.person,
+        "job": cv.job,
+        "options": [cv.slug, cv.theme, cv.language, cv.paper, cv.max_pages, cv.listed],
+        "matched_skills": cv.matched_skills,
+        "sections": [[section.name, [_shown_item(r) for r in section.items]] for section in cv.sections],
+    }
+    text = json.dumps(shown, default=_plain, sort_keys=True, ensure_ascii=False)
     return _digest(text.encode("utf-8"))
+
+
+def _shown_item(ranked: RankedItem) -> list[Any]:
+    return [ranked.item, ranked.score, ranked.matched, [[h.text, h.score] for h in ranked.highlights]]
 
 
 def _plain(value: Any) -> Any:
@@ -480,8 +495,6 @@ def _plain(value: Any) -> Any:
         return value.model_dump(mode="json")
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: getattr(value, f.name) for f in fields(value)}
-    if isinstance(value, (set, frozenset)):
-        return sorted(value)
     return str(value)
 
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from cvsite.errors import CvsiteError, Problem, did_you_mean, format_path
 from cvsite.model import ITEM_TYPES, Item, Job, Profile, kebab
-from cvsite.validate import check_job, check_profile
+from cvsite.validate import check_job, check_profile, profile_tags
 from cvsite.yamlsource import Loc, YamlDocument, load_yaml, read_text
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
@@ -64,13 +64,16 @@ def load_workspace(root: Path, only_jobs: Sequence[str] = ()) -> Workspace:
         assign_ids(profile)
 
     jobs: dict[str, Job] = {}
+    known_tags: set[str] | None = None
     postings: dict[str, str] = {}
     for path in _job_files(root, only_jobs, problems):
         doc, job = _load_model(path, Job, problems)
         if doc:
             documents[doc.file] = doc
         if job and doc:
-            problems += check_job(job, doc, profile)
+            if profile is not None and known_tags is None:
+                known_tags = profile_tags(profile)
+            problems += check_job(job, doc, profile, known_tags)
             posting = _posting_text(job, path.parent, doc, problems)
             jobs[path.stem] = job
             postings[path.stem] = posting

@@ -32,13 +32,18 @@ def _parser() -> MarkdownIt:
     return md
 
 
+@lru_cache(maxsize=8192)
 def render_markdown(text: str | None) -> Markup:
-    """Block markdown (paragraphs, lists, emphasis, links) as safe HTML."""
+    """Block markdown (paragraphs, lists, emphasis, links) as safe HTML.
+
+    Cached: the same profile text is rendered again for every job's page.
+    """
     if not text:
         return Markup("")
     return Markup(_parser().render(text).strip())
 
 
+@lru_cache(maxsize=8192)
 def render_inline(text: str | None) -> Markup:
     """One-line markdown (emphasis, code, links) without a wrapping paragraph."""
     if not text:

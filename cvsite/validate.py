@@ -48,7 +48,9 @@ def duplicate_ids(doc: YamlDocument) -> list[Problem]:
     return problems
 
 
-def check_job(job: Job, doc: YamlDocument, profile: Profile | None) -> list[Problem]:
+def check_job(job: Job, doc: YamlDocument, profile: Profile | None,
+              known_tags: set[str] | None = None) -> list[Problem]:
+    """Checks on one job; pass `known_tags` (profile_tags) when checking many jobs."""
     problems = []
     pinned = job.sections or []
     for name, count in Counter(pinned).items():
@@ -57,15 +59,14 @@ def check_job(job: Job, doc: YamlDocument, profile: Profile | None) -> list[Prob
             problems.append(doc.problem(("sections", index), f"sections[{index}]",
                                         f"section '{name}' is listed {count} times"))
     problems += unknown_theme(doc)
-    if profile is not None:
-        problems += _unknown_tags(job, doc, profile)
+    if profile is not None and job.exclude:
+        problems += _unknown_tags(job, doc, known_tags if known_tags is not None else profile_tags(profile))
     return problems
 
 
-def _unknown_tags(job: Job, doc: YamlDocument, profile: Profile) -> list[Problem]:
+def _unknown_tags(job: Job, doc: YamlDocument, known: set[str]) -> list[Problem]:
     """An `exclude` tag that no item carries but that is close to one is a typo that
     would leak the item it meant to hide; a tag far from all is a harmless spare."""
-    known = profile_tags(profile)
     problems = []
     for index, tag in enumerate(job.exclude):
         hint = did_you_mean(tag, known) if tag not in known else ""
