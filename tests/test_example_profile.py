@@ -6,6 +6,7 @@ import io
 import json
 import re
 import shutil
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -63,7 +64,7 @@ def test_pages_are_semantic_and_self_contained(site: tuple[Path, Path]) -> None:
         assert soup.find("header") and soup.find("main"), page
         assert soup.find("h1").get_text(strip=True) == "Marta Wiśniewska", page
         levels = [int(h.name[1]) for h in soup.find_all(re.compile(r"^h[1-6]$"))]
-        assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), page
+        assert levels[0] == 1 and all(b - a <= 1 for a, b in pairwise(levels)), page
         for tag in soup.find_all(["link", "script", "img", "iframe", "source", "video", "audio"]):
             if tag.name == "link" and "canonical" in tag.get("rel", []):
                 continue
