@@ -23,7 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 from xml.sax.saxutils import escape
 
 import jinja2
@@ -31,13 +31,16 @@ from pydantic import BaseModel
 
 from cvsite import __version__
 from cvsite.errors import CvsiteError, Problem, did_you_mean
+from cvsite.filenames import pdf_file_name
 from cvsite.loader import Workspace, load_workspace
 from cvsite.output import Manifest, Staging, check_output_dir
 from cvsite.render_html import PageContext, render_404, render_page
-from cvsite.render_pdf import PdfResult, ThemeFetcher, pdf_file_name, render_pdf
 from cvsite.tailor import Index, tailor_with
 from cvsite.tailored import RankedItem, TailoredCV
 from cvsite.themes import TEMPLATE_SUFFIXES, load_theme
+
+if TYPE_CHECKING:
+    from cvsite.render_pdf import PdfResult
 
 RESERVED_SLUGS = frozenset({"assets"})
 Progress = Callable[[int, int], None]
@@ -352,7 +355,7 @@ def _sitemap(base_url: str, listed: list[str]) -> str:
 # -- PDFs, in parallel --------------------------------------------------------------
 
 _WORKER: dict[str, Any] = {}
-PdfOutcome = PdfResult | list[Problem]
+PdfOutcome = Union["PdfResult", list[Problem]]
 
 
 def _render_pdfs(build: _Build, workspace: Workspace, tasks: list[tuple[PageJob, str, str]],
@@ -388,7 +391,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])  # workers start with WeasyPrint already imported
+        context.set_forkserver_preload([__name__, "cvsite.render_pdf"])  # WeasyPrint already imported
         return context
     return multiprocessing.get_context("spawn")
 
@@ -396,6 +399,8 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 def _warm_fonts(workspace: Workspace, slugs: list[str | None]) -> None:
     """Decompress the themes' WOFF2 fonts once, before forking, so every worker
     inherits them: otherwise each one spends its first second doing the same."""
+    from cvsite.render_pdf import ThemeFetcher
+
     names = {workspace.jobs[s].theme if s and workspace.jobs[s].theme else workspace.profile.theme
              for s in slugs}
     for name in sorted(names):
@@ -415,6 +420,8 @@ def _render_one(slug: str | None) -> PdfOutcome:
     workspace: Workspace = _WORKER["workspace"]
     job = workspace.jobs[slug] if slug else None
     what = f"the PDF of {slug}" if slug else "the general PDF"
+    from cvsite.render_pdf import render_pdf  # WeasyPrint loads only when a PDF is due
+
     try:
         cv = tailor_with(_WORKER["index"], slug, job, workspace.postings.get(slug, "") if slug else "")
         result = render_pdf(cv, _WORKER["theme"])

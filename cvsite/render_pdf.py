@@ -16,18 +16,15 @@ from __future__ import annotations
 import logging
 import mimetypes
 import re
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import yaml
 from fontTools.ttLib import woff2
 from markupsafe import Markup
 from weasyprint import HTML
@@ -77,31 +74,6 @@ def render_pdf(cv: TailoredCV, user_theme_dir: Path | None = None) -> PdfResult:
         data = document.write_pdf(pdf_tags=True)
     dropped = [c.description for c in candidates[:count]]
     return PdfResult(data, len(document.pages), dropped, _warnings(records))
-
-
-def pdf_file_name(person_name: str, company: str | None = None) -> str:
-    """`Marta-Kowalczyk-CV-Acme.pdf`: ASCII-safe, readable in a downloads folder."""
-    parts = [ascii_slug(person_name) or "CV", "CV"]
-    if parts[0] == "CV":
-        parts = ["CV"]
-    if company and ascii_slug(company):
-        parts.append(ascii_slug(company))
-    return "-".join(parts) + ".pdf"
-
-
-def ascii_slug(text: str) -> str:
-    """Letters and digits of `text` in ASCII, words joined by hyphens, case kept."""
-    table = _transliterations()
-    text = "".join(table.get(char, char) for char in unicodedata.normalize("NFC", text))
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return "-".join(re.findall(r"[A-Za-z0-9]+", text))
-
-
-@lru_cache(maxsize=1)
-def _transliterations() -> dict[str, str]:
-    """Letters that Unicode decomposition does not reduce to ASCII (ł, ß, ø, …)."""
-    text = (resources.files("cvsite") / "data" / "transliteration.yaml").read_text("utf-8")
-    return {str(k): str(v) for k, v in (yaml.safe_load(text) or {}).items()}
 
 
 # Elements shorter than this (in points of page height) are not worth dropping to fit.

@@ -16,8 +16,8 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from cvsite.build import build_site
+from cvsite.filenames import pdf_file_name
 from cvsite.loader import load_workspace
-from cvsite.render_pdf import pdf_file_name
 from cvsite.tailor import tailor
 from cvsite.themes import available_themes
 

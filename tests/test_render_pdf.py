@@ -7,14 +7,9 @@ from pypdf import PdfReader
 from render_support import EXAMPLE, tailored, workspace
 
 from cvsite.errors import CvsiteError
+from cvsite.filenames import pdf_file_name
 from cvsite.locale import load_locale
-from cvsite.render_pdf import (
-    ThemeFetcher,
-    drop_candidates,
-    page_counter_css,
-    pdf_file_name,
-    render_pdf,
-)
+from cvsite.render_pdf import ThemeFetcher, drop_candidates, page_counter_css, render_pdf
 from cvsite.themes import load_theme
 
 

@@ -23,10 +23,11 @@ from pypdf import PdfReader
 
 from cvsite.build import build_site
 from cvsite.cli import cli
+from cvsite.filenames import pdf_file_name
 from cvsite.loader import load_workspace
 from cvsite.markdown import plain_text
 from cvsite.model import ITEM_TYPES, kebab
-from cvsite.render_pdf import pdf_file_name, render_pdf
+from cvsite.render_pdf import render_pdf
 from cvsite.tailor import tailor
 
 REPO = Path(__file__).resolve().parents[2]

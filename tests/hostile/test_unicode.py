@@ -16,8 +16,9 @@ from hostile_support import job_data, jsonld, profile_data, write_workspace
 from pypdf import PdfReader
 
 from cvsite.build import build_site
+from cvsite.filenames import ascii_slug, pdf_file_name
 from cvsite.loader import load_workspace
-from cvsite.render_pdf import ascii_slug, pdf_file_name, render_pdf
+from cvsite.render_pdf import render_pdf
 from cvsite.tailor import tailor
 
 SAMPLES = {
