@@ -13,8 +13,10 @@ fetching is limited to files inside the theme and the user's override folder.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import mimetypes
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -322,11 +324,42 @@ def _file_bytes(path: Path, mtime: int, size: int) -> bytes:
     The cache key includes mtime and size so an edited file is read again.
     """
     data = path.read_bytes()
-    if data[:4] == b"wOF2":
-        out = BytesIO()
-        woff2.decompress(BytesIO(data), out)
-        return out.getvalue()
-    return data
+    return _decompressed_font(data) if data[:4] == b"wOF2" else data
+
+
+_FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true")
+
+
+def _decompressed_font(data: bytes) -> bytes:
+    """Decompress a WOFF2 font, keeping the result in the user's cache folder.
+
+    Decompressing a theme's fonts costs most of a second, on every build; the
+    cache (keyed by the font's content hash) makes it a file read. Any problem
+    with the cache just means decompressing again.
+    """
+    cached = _font_cache() / f"{hashlib.sha256(data).hexdigest()}.ttf"
+    try:
+        font = cached.read_bytes()
+        if font[:4] in _FONT_MAGIC:
+            return font
+    except (OSError, ValueError):
+        pass
+    out = BytesIO()
+    woff2.decompress(BytesIO(data), out)
+    font = out.getvalue()
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(f"{cached.name}.{os.getpid()}.part")
+        partial.write_bytes(font)
+        partial.replace(cached)
+    except (OSError, ValueError):
+        pass
+    return font
+
+
+def _font_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cvsite" / "fonts"
 
 
 @contextmanager

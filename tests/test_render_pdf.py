@@ -205,3 +205,19 @@ def test_example_profile_fits_every_job():
         assert cv.max_pages is None or result.pages <= cv.max_pages
         assert not [w for w in result.warnings if "glyph" in w]
         assert example.profile.name in text_of(result.data)
+
+
+def test_woff2_fonts_are_cached_on_disk_and_a_bad_cache_is_ignored(tmp_path, monkeypatch):
+    from cvsite.render_pdf import _FONT_MAGIC, _decompressed_font
+    from cvsite.themes import theme_path
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    data = sorted((theme_path("modern") / "fonts").glob("*.woff2"))[0].read_bytes()
+    font = _decompressed_font(data)
+    assert font[:4] in _FONT_MAGIC
+    (cached,) = (tmp_path / "cvsite" / "fonts").glob("*.ttf")
+    assert cached.read_bytes() == font
+    cached.write_bytes(b"not a font")
+    assert _decompressed_font(data) == font
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "missing" / "\0bad"))
+    assert _decompressed_font(data) == font
