@@ -219,5 +219,7 @@ def test_woff2_fonts_are_cached_on_disk_and_a_bad_cache_is_ignored(tmp_path, mon
     assert cached.read_bytes() == font
     cached.write_bytes(b"not a font")
     assert _decompressed_font(data) == font
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "missing" / "\0bad"))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("the cache cannot be a folder below a file")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     assert _decompressed_font(data) == font
