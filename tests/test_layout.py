@@ -268,3 +268,44 @@ def test_skip_link_appears_on_focus(browser: Browser, theme: str) -> None:
         assert page.evaluate("document.activeElement.className") == "skip-link"
         box = page.evaluate(BOX, ".skip-link")
     assert box["top"] >= 0 and box["bottom"] <= 667 and box["width"] > 0, f"{theme}: skip link is off-screen"
+
+
+CONTRASTS = """() => {
+  const parse = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const background = (el) => {
+    for (let node = el; node; node = node.parentElement) {
+      const [r, g, b, a] = parse(getComputedStyle(node).backgroundColor);
+      if (a === undefined || a > 0.5) return [r, g, b];
+    }
+    return [255, 255, 255];
+  };
+  const luminance = ([r, g, b]) => {
+    const lin = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  };
+  const results = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+    const el = text.parentElement;
+    if (!text.textContent.trim() || !el.getClientRects().length) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || el.closest('.skip-link, [aria-hidden="true"]')) continue;
+    const [l1, l2] = [luminance(parse(style.color).slice(0, 3)), luminance(background(el))];
+    const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight) >= 700;
+    const large = size >= 24 || (bold && size >= 18.66);
+    results.push({text: text.textContent.trim().slice(0, 40), ratio, need: large ? 3 : 4.5});
+  }
+  return results;
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("theme", THEMES)
+def test_text_meets_wcag_aa_contrast(browser: Browser, theme: str, path: str, scheme: str) -> None:
+    """Every visible text run against the background behind it: 4.5:1, or 3:1 for large text."""
+    checked = browser.shared(theme, path, 1280, scheme=scheme).page.evaluate(CONTRASTS)
+    failing = [f"{c['text']!r} {c['ratio']:.2f} < {c['need']}" for c in checked if c["ratio"] < c["need"]]
+    assert len(checked) > 50
+    assert not failing, f"{theme} {path} ({scheme}): " + "; ".join(failing[:8])
