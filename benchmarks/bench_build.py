@@ -98,11 +98,12 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
-def run_build(folder: Path, *flags: str) -> tuple[float, int]:
-    """Seconds and peak RSS (MiB) of one `cvsite build` in a fresh process."""
+def run_build(folder: Path, *flags: str, cores: int | None = None) -> tuple[float, int]:
+    """Seconds and peak RSS (MiB) of one `cvsite build` in a fresh process (on `cores` cores)."""
+    pin = (lambda: os.sched_setaffinity(0, set(range(cores)))) if cores else None
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", _CHILD, "build", str(folder), "-q", *flags],
-                          check=True, capture_output=True, text=True)
+                          check=True, capture_output=True, text=True, preexec_fn=pin)
     seconds = time.perf_counter() - started
     return seconds, int(done.stdout.split()[-1]) // 1024
 
@@ -127,6 +128,18 @@ def measure(root: Path, items: int, jobs: int, pdf: bool) -> dict[str, str]:
     return row
 
 
+def throughput(root: Path, items: int = 50, jobs: int = 10) -> list[dict[str, str]]:
+    """Cold builds with PDFs of the same profile on 1 core, then on every core."""
+    folder = root / f"throughput-{items}-{jobs}"
+    make_profile(folder, items, jobs)
+    rows = []
+    for cores in sorted({1, len(os.sched_getaffinity(0))}):
+        seconds, _ = run_build(folder, "-o", str(root / f"out-cores-{cores}"), cores=cores)
+        rows.append({"cores": str(cores), "PDFs": str(jobs + 1), "seconds": f"{seconds:.2f}",
+                     "PDFs per second": f"{(jobs + 1) / seconds:.2f}"})
+    return rows
+
+
 def print_table(rows: list[dict[str, str]]) -> None:
     columns = list(rows[0])
     widths = {c: max(len(c), *(len(r[c]) for r in rows)) for c in columns}
@@ -147,7 +160,9 @@ def main() -> None:
     print(f"cores: {len(os.sched_getaffinity(0))}  python: {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="cvsite-bench-") as tmp:
         rows = [measure(Path(tmp), items, jobs, pdf) for items, jobs, pdf in grid]
-    print_table(rows)
+        print_table(rows)
+        print()
+        print_table(throughput(Path(tmp)))
 
 
 if __name__ == "__main__":

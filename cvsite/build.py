@@ -365,7 +365,7 @@ def _render_pdfs(build: _Build, workspace: Workspace, tasks: list[tuple[PageJob,
     if not tasks:
         return
     slugs = [page.slug for page, _, _ in tasks]
-    workers = min(len(tasks), os.cpu_count() or 1)
+    workers = min(len(tasks), _usable_cores())
     if workers == 1:
         _start_worker(workspace)
         _collect(build, tasks, map(_render_one, slugs), progress)
@@ -382,6 +382,13 @@ def _render_pdfs(build: _Build, workspace: Workspace, tasks: list[tuple[PageJob,
                           "jobs at a time (--job)") from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _usable_cores() -> int:
+    """The cores this process may run on (taskset, containers), not all the machine has."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
