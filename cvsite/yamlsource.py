@@ -265,6 +265,9 @@ def parse_yaml(text: str, name: str) -> YamlDocument:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if "nesting depth" in str(exc.problem):  # newer libyaml refuses deep nesting itself
+            deep = f"nesting deeper than {MAX_DEPTH} levels"
+            raise CvsiteError([Problem(name, line, column, "", deep)]) from None
         reason = _name_the_character(exc.problem or exc.context or "invalid YAML", text, line, column)
         raise CvsiteError([Problem(name, line, column, "", f"invalid YAML: {reason}")]) from None
     except yaml.YAMLError as exc:
