@@ -437,6 +437,32 @@ def test_a_read_only_output_parent_gives_a_clear_error_and_keeps_the_site(tmp_pa
     assert snapshot(parent) == before
 
 
+def _file_size_limit(limit: int) -> None:
+    """In the child: files may not grow past `limit` bytes, as on a disk that is full.
+
+    Python ignores SIGXFSZ, so a write past the limit fails with an OSError (EFBIG),
+    the way a write to a full disk fails with ENOSPC."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+
+def test_running_out_of_space_mid_build_keeps_the_site_and_says_why(tmp_path: Path) -> None:
+    directory = copy_profile(FIXTURE, tmp_path / "cv")
+    out = tmp_path / "site"
+    build_site(directory, out, pdf=False)
+    edit(directory / "profile.yaml", "Oslo, Norway", "Bergen, Norway")
+    before = snapshot(out)
+    command = [sys.executable, "-m", "cvsite", "build", str(directory), "-o", str(out), "--no-pdf"]
+    done = subprocess.run(command, capture_output=True, text=True,
+                          preexec_fn=partial(_file_size_limit, 16_000))
+    assert done.returncode != 0
+    assert "cannot write the site" in done.stderr and "File too large" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert snapshot(out) == before
+    assert leftovers(out) == []
+
+
 # -- incremental ---------------------------------------------------------------------
 
 
