@@ -7,7 +7,6 @@ with `resource.getrusage` (RUSAGE_SELF of the child: no pytest in the figure).
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -79,29 +78,25 @@ result = build_site(Path(sys.argv[1]), Path(sys.argv[2]), jobs=sys.argv[3:], pdf
 print(json.dumps({"pages": result.pages, "seconds": time.perf_counter() - started,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
-ALL_JOBS = os.environ.get("CVSITE_SCALE_ALL_JOBS") == "1"
-"""Tailoring 500 jobs takes minutes: by default all 500 are loaded and validated, and five
-are tailored and rendered; CVSITE_SCALE_ALL_JOBS=1 builds every page."""
 
 
 def test_ten_megabyte_profile_with_500_jobs_builds_in_bounded_memory(tmp_path: Path) -> None:
     size = write_big_profile(tmp_path / "cv")
     assert 8e6 < size < MAX_FILE_BYTES
-    selected = [] if ALL_JOBS else ["job-000", "job-042", "job-137", "job-256", "job-499"]
-    done = subprocess.run([sys.executable, "-c", CHILD, str(tmp_path / "cv"), str(tmp_path / "site"),
-                           *selected], capture_output=True, text=True, timeout=1800)
+    done = subprocess.run([sys.executable, "-c", CHILD, str(tmp_path / "cv"), str(tmp_path / "site")],
+                          capture_output=True, text=True, timeout=1800)
     assert done.returncode == 0, done.stderr[-2000:]
     stats = json.loads(done.stdout.strip().splitlines()[-1])
-    print(f"\n{size / 1e6:.1f} MB profile, 5,000 items, 500 jobs ({len(selected) or 500} rendered): "
+    print(f"\n{size / 1e6:.1f} MB profile, 5,000 items, 500 jobs (all rendered): "
           f"{stats['seconds']:.1f} s, peak {stats['peak_mb']:.0f} MB")
-    assert stats["pages"] == 1 + (len(selected) or 500)
+    assert stats["pages"] == 1 + 500
     assert stats["peak_mb"] < 1500
-    assert stats["seconds"] < (1200 if ALL_JOBS else 90)
+    assert stats["seconds"] < 600  # a generous bound for a shared machine; about 45 s here
     general = (tmp_path / "site" / "index.html").read_text("utf-8")
     assert general.count('class="card"') == SECTIONS["projects"]
     job_page = (tmp_path / "site" / "job-042" / "index.html").read_text("utf-8")
     assert 0 < job_page.count('class="card"') <= 6  # the job's limit held
-    assert not (tmp_path / "site" / "job-043").exists() or ALL_JOBS
+    assert (tmp_path / "site" / "job-499" / "index.html").is_file()
 
 
 BILLION_LAUGHS = "".join(f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n"
