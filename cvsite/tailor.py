@@ -44,6 +44,7 @@ from cvsite.model import (
 )
 from cvsite.tailored import (
     Coverage,
+    CoverageGroups,
     CoverageTerm,
     Person,
     RankedHighlight,
@@ -300,7 +301,7 @@ def tailor_with(index: Index, slug: str | None, job: Job | None, posting: str) -
     sections = [scoring.section(name, matched[name]) for name in SECTIONS]
     ordered = _order_sections([s for s in sections if s.items], job)
     matched_skills = [r.title for r in skills if r.included and r.match > 0]
-    coverage = _coverage(scoring, ordered, person)
+    coverage = Coverage(partial(_coverage, scoring, ordered, person), recognised=len(scoring.wants.posting))
     return _cv(profile, slug, job, person, ordered, excluded, matched_skills, coverage)
 
 
@@ -731,7 +732,7 @@ def _person(profile: Profile, job: Job | None) -> Person:
     )
 
 
-def _coverage(scoring: _Scoring, sections: list[TailoredSection], person: Person) -> Coverage:
+def _coverage(scoring: _Scoring, sections: list[TailoredSection], person: Person) -> CoverageGroups:
     """Which posting terms this CV shows (and where), which the profile has but this
     CV leaves out, and which the profile never mentions: what a keyword screen would miss.
 
@@ -759,7 +760,7 @@ def _coverage(scoring: _Scoring, sections: list[TailoredSection], person: Person
                                        tuple(_place(index.items[n]) for n, _ in holders[:5])))
         else:
             missing.append(CoverageTerm(term.term, term.display, term.weight))
-    return Coverage(matched, unused, missing, recognised=len(scoring.wants.posting))
+    return matched, unused, missing
 
 
 def _in_cv_order(scoring: _Scoring, sections: list[TailoredSection], at: Mapping[str, int],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from cvsite.model import Contact, Item, Job
@@ -250,14 +251,37 @@ class CoverageTerm:
     where: tuple[str, ...] = ()
 
 
-@dataclass
-class Coverage:
-    """How well this job's selection covers the posting's key terms."""
+CoverageGroups = tuple[list[CoverageTerm], list[CoverageTerm], list[CoverageTerm]]
 
-    matched: list[CoverageTerm]
-    unused: list[CoverageTerm]
-    missing: list[CoverageTerm]
-    recognised: int
+
+class Coverage:
+    """How well this job's selection covers the posting's key terms: the terms it
+    shows (`matched`), those the profile has but this CV leaves out (`unused`) and
+    those the profile never mentions (`missing`).
+
+    Worked out on first use: `explain`, `check` and `new-job` read it, the site
+    build does not, and it costs as much as ranking the job.
+    """
+
+    def __init__(self, compute: Callable[[], CoverageGroups], recognised: int) -> None:
+        self._compute = compute
+        self.recognised = recognised
+
+    @cached_property
+    def _groups(self) -> CoverageGroups:
+        return self._compute()
+
+    @property
+    def matched(self) -> list[CoverageTerm]:
+        return self._groups[0]
+
+    @property
+    def unused(self) -> list[CoverageTerm]:
+        return self._groups[1]
+
+    @property
+    def missing(self) -> list[CoverageTerm]:
+        return self._groups[2]
 
     @property
     def ratio(self) -> float:
@@ -268,6 +292,16 @@ class Coverage:
     def low_confidence(self) -> bool:
         """Too few recognised terms to judge: say so rather than claim 'no gaps'."""
         return self.recognised < 5
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Coverage):
+            return NotImplemented
+        return (self._groups, self.recognised) == (other._groups, other.recognised)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Coverage(matched={self.matched!r}, unused={self.unused!r}, missing={self.missing!r})"
 
 
 @dataclass
