@@ -1,6 +1,7 @@
 import io
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -115,6 +116,17 @@ def test_page_counter_only_when_longer_than_a_page(acme, general):
     _, more = general
     assert more.pages == 2 and not more.dropped
     assert "page 1 of 2" in text_of(more.data) and "page 2 of 2" in text_of(more.data)
+
+
+def test_a_cv_that_fits_one_page_loses_the_counter_it_was_laid_out_with():
+    from cvsite.loader import load_workspace
+    from cvsite.tailor import tailor
+
+    cv = tailor(load_workspace(Path(__file__).parent / "fixtures" / "site"), "acme")
+    assert cv.max_pages is None  # no limit: laid out with the counter, which one page must not show
+    result = render_pdf(cv)
+    assert result.pages == 1 and "page 1 of" not in text_of(result.data)
+    assert "Jonas Ødegård" in text_of(result.data)
 
 
 def test_german_letter_paper_and_excluded_absent(ws):
