@@ -8,8 +8,9 @@ The work splits in two so that many jobs stay cheap:
 * `tailor_with` then scores one job by walking only the job's own terms (tag
   weights, posting terms, exclusions) through those indexes, and orders each
   section. Items the job does not mention are not visited: their ranked form and
-  order are made once per index and shared. Reasons, bullet scores and item copies
-  are made on first read (see `cvsite.tailored`).
+  order are made once per index and shared. Which sections show and in what order
+  needs only item numbers and integer totals, so the sections' ranked items are made
+  when first read; reasons, bullet scores and item copies too (see `cvsite.tailored`).
 
 An item's score is the sum of the distinct terms it matches, each weighted by
 the job (tag weight, posting term weight) and by where in the item it was
@@ -22,6 +23,7 @@ renderers consume it and never re-rank.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -131,10 +133,14 @@ class Index:
         excludable: dict[str, list[int]] = defaultdict(list)
         highlight_tagged: dict[str, list[int]] = defaultdict(list)
         sections: dict[str, list[int]] = defaultdict(list)
+        tag_holders: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+        found_groups: dict[str, dict[float, list[int]]] = defaultdict(dict)
         for number, entry in enumerate(items):
             sections[entry.section].append(number)
             for key, weight in entry.terms.items():
                 postings[key].append((number, weight))
+                tag_holders[key][key not in entry.tag_keys].append(number)  # [0]: as a tag, [1]: in text
+                found_groups[key].setdefault(weight, []).append(number)
             # A skill is excluded by its own name as well as its tags: `exclude: [react]`.
             for key in entry.terms if entry.section == "skills" else entry.tag_keys:
                 excludable[key].append(number)
@@ -144,13 +150,8 @@ class Index:
                 index.chronology[number] = _chronology(entry.item)
         index.postings, index.excludable = dict(postings), dict(excludable)
         index.highlight_tagged, index.sections = dict(highlight_tagged), dict(sections)
-        for key, holders in index.postings.items():
-            index.tag_holders[key] = ([n for n, _ in holders if key in items[n].tag_keys],
-                                      [n for n, _ in holders if key not in items[n].tag_keys])
-            groups: dict[float, list[int]] = defaultdict(list)
-            for number, found in holders:
-                groups[found].append(number)
-            index.found_groups[key] = list(groups.items())
+        index.tag_holders = dict(tag_holders)
+        index.found_groups = {key: list(groups.items()) for key, groups in found_groups.items()}
         return index
 
     def copy_with(self, number: int, order: tuple[int, ...]) -> Item:
@@ -296,11 +297,14 @@ def tailor_with(index: Index, slug: str | None, job: Job | None, posting: str) -
         ordered = _order_sections([s for s in sections if s.items], None)
         return _cv(profile, slug, None, person, ordered, [], [], None)
     scoring = _Scoring.of(index, JobTerms.of(job, posting, index.vocab), job)
-    matched, excluded = scoring.rank_all()
-    skills = list(matched["skills"])
-    sections = [scoring.section(name, matched[name]) for name in SECTIONS]
-    ordered = _order_sections([s for s in sections if s.items], job)
-    matched_skills = [r.title for r in skills if r.included and r.match > 0]
+    excluded = [scoring.excluded_item(number) for number in sorted(scoring.excluded)]
+    mentioned = scoring.mentioned()
+    for name in SECTIONS:
+        if scoring.shows_any(name, mentioned[name]):
+            scoring.shown[name] = TailoredSection.deferred(name, scoring.section_score(mentioned[name]),
+                                                           scoring.settle)
+    ordered = _order_sections(list(scoring.shown.values()), job)
+    matched_skills = scoring.matched_skills(mentioned["skills"])
     coverage = Coverage(partial(_coverage, scoring, ordered, person), recognised=len(scoring.wants.posting))
     return _cv(profile, slug, job, person, ordered, excluded, matched_skills, coverage)
 
@@ -358,6 +362,8 @@ class _Scoring:
     priors: dict[float, Reason | None] = field(default_factory=dict)  # item prior -> its reason for this job
     prior_units: dict[float, int] = field(default_factory=dict)  # item prior -> its weight in units
     ranked: dict[int, RankedItem] = field(default_factory=dict)  # this job's own (mentioned) items
+    shown: dict[str, TailoredSection] = field(default_factory=dict)  # the sections with items, deferred
+    settled: bool = False  # whether `shown` holds its ranked items
 
     @classmethod
     def of(cls, index: Index, wants: JobTerms, job: Job) -> _Scoring:
@@ -405,8 +411,61 @@ class _Scoring:
             self.prior_units[entry.prior] = round(prior * UNIT)
             return self.priors[entry.prior]
 
-    def rank_all(self) -> tuple[dict[str, list[RankedItem]], list[RankedItem]]:
-        """Every item this job mentions, scored, per section in profile order; and the excluded ones.
+    def mentioned(self) -> dict[str, list[int]]:
+        """Per section, the items this job mentions and does not exclude (the keys of `totals`),
+        in profile order. Each section's items are numbered consecutively, so this is slicing."""
+        numbers = sorted(self.totals)
+        found: dict[str, list[int]] = {}
+        for name in SECTIONS:
+            run = self.index.sections.get(name)
+            if run:
+                found[name] = numbers[bisect_left(numbers, run[0]):bisect_left(numbers, run[-1] + 1)]
+            else:
+                found[name] = []
+        return found
+
+    def shows_any(self, name: str, mentioned: list[int]) -> bool:
+        """Whether `section` would keep any item, without ranking one: with a limit, only
+        items with a positive match compete; without, every item not excluded shows."""
+        limit = self.job.limit.get(name)
+        if limit is None:
+            return any(number not in self.excluded for number in self.index.sections.get(name, ()))
+        values = sorted(map(self.totals.__getitem__, mentioned))
+        relevant = len(values) - bisect_right(values, 0)
+        return len(range(relevant)[:limit]) > 0
+
+    def section_score(self, mentioned: list[int]) -> float:
+        """The section's relevance, as `section` works it out: the sum of its best few matches."""
+        top = sorted(map(self.totals.__getitem__, mentioned), reverse=True)[:SECTION_TOP]
+        return round(sum([units / UNIT for units in top if units > 0]), DIGITS)
+
+    def matched_skills(self, mentioned: list[int]) -> list[str]:
+        """The skills shown with a positive match, in profile order: those a `skills` limit keeps."""
+        items, totals, limit = self.index.items, self.totals, self.job.limit.get("skills")
+        relevant = [number for number in mentioned if totals[number] > 0]
+        if limit is not None:
+            for number in relevant:
+                self.prior_of(items[number])
+            units_of = self.prior_units
+            by_score = sorted(relevant, key=lambda n: (totals[n] + units_of[items[n].prior]) / UNIT,
+                              reverse=True)  # stable: ties keep profile order, as `section` does
+            kept = set(by_score[:limit])
+            relevant = [number for number in relevant if number in kept]
+        return [items[number].item.label() for number in relevant]
+
+    def settle(self) -> None:
+        """Rank this job's items and give the shown sections their lists (once)."""
+        if self.settled:
+            return
+        self.settled = True
+        matched = self.rank_all()
+        for name in SECTIONS:
+            made = self.section(name, matched[name])
+            if name in self.shown:
+                self.shown[name].items, self.shown[name].omitted = made.items, made.omitted
+
+    def rank_all(self) -> dict[str, list[RankedItem]]:
+        """Every item this job mentions and does not exclude, scored, per section in profile order.
 
         The hot loop of tailoring (it runs for every mentioned item of every job),
         so reasons and bullets are deferred to first use and locals are hoisted.
@@ -415,12 +474,10 @@ class _Scoring:
         scored, reasons, bullets = RankedItem.scored, self._reasons_of, self._settle_bullets
         cap, weighted, units_of = self.cap, self.bullet_weights.keys(), self.prior_units
         matched: dict[str, list[RankedItem]] = {name: [] for name in SECTIONS}
-        left_out: list[RankedItem] = []
         mine = self.ranked
         for number in sorted(self.special):  # profile order
             entry = items[number]
             if number in excluded:
-                left_out.append(self._excluded(number, entry))
                 continue
             units = totals[number]
             if entry.prior not in units_of:
@@ -436,7 +493,7 @@ class _Scoring:
                     ranked.highlights = entry.bullets
             matched[entry.section].append(ranked)
             mine[number] = ranked
-        return matched, left_out
+        return matched
 
     def _reasons_of(self, ranked: RankedItem) -> list[Reason]:
         """Why a mentioned item scores what it does: the same gains `_totals` added, then its prior."""
@@ -463,7 +520,9 @@ class _Scoring:
         else:
             self._cut_unscored(ranked, entry, self.cap)  # type: ignore[arg-type]
 
-    def _excluded(self, number: int, entry: IndexedItem) -> RankedItem:
+    def excluded_item(self, number: int) -> RankedItem:
+        """An item this job excludes, with the tag that excluded it."""
+        entry = self.index.items[number]
         prior = self.prior_of(entry)
         why = Reason("excluded", f"tag '{self.wants.as_written[self.excluded[number]]}'")
         ranked = RankedItem(entry.section, entry.item, prior.weight if prior else 0.0,
@@ -696,7 +755,7 @@ def _prior_scale(totals: Iterable[int]) -> float:
     """Shrink priors below half the smallest real match of this job, so a featured or
     recent item with no match never outranks one with the weakest match (or rises
     above a negative one)."""
-    smallest = min((abs(total) for total in totals if total), default=None)
+    smallest = min(map(abs, filter(None, totals)), default=None)
     return 1.0 if smallest is None else min(1.0, smallest / UNIT / (2 * MAX_PRIOR))
 
 
@@ -717,7 +776,8 @@ def _order_sections(sections: list[TailoredSection], job: Job | None) -> list[Ta
     if job is None:
         return default
     pinned = [by_name[n] for n in (job.sections or []) if n in by_name]
-    rest = sorted((s for s in default if s not in pinned), key=lambda s: -s.score)
+    names = {s.name for s in pinned}  # by name: comparing sections would read their items
+    rest = sorted((s for s in default if s.name not in names), key=lambda s: -s.score)
     return pinned + rest
 
 
@@ -740,6 +800,7 @@ def _coverage(scoring: _Scoring, sections: list[TailoredSection], person: Person
     experience and projects only the bullets kept for this job. The walk is posting
     terms x the items holding them, in CV order, and stops at the five places reported.
     """
+    scoring.settle()
     index = scoring.index
     header = index.vocab.find("\n".join(filter(None, [person.headline, person.pitch, person.summary])))
     at = {section.name: s for s, section in enumerate(sections)}

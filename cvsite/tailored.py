@@ -8,7 +8,7 @@ item excluded for a job is simply not in it, so no template can leak it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
 
@@ -235,12 +235,64 @@ class RankedItem(_Explained):
                 f"included={self.included!r}, reasons={self.reasons!r})")
 
 
-@dataclass
 class TailoredSection:
-    name: str
-    items: list[RankedItem]
-    omitted: list[RankedItem] = field(default_factory=list)
-    score: float = 0.0
+    """One section of the CV: the items shown, in order, and those left out.
+
+    The tailoring stage may defer the lists: ordering a job needs only item numbers
+    and scores, and a site build that renders one CV should not pay for ranked items
+    of every job it tailors. `deferred` takes a builder that sets `items` and
+    `omitted` (of this section and its siblings) when either is first read.
+    """
+
+    def __init__(self, name: str, items: list[RankedItem], omitted: list[RankedItem] | None = None,
+                 score: float = 0.0) -> None:
+        self.name = name
+        self._items = items
+        self._omitted = [] if omitted is None else omitted
+        self.score = score
+        self._build: Callable[[], None] | None = None
+
+    @classmethod
+    def deferred(cls, name: str, score: float, build: Callable[[], None]) -> TailoredSection:
+        """A section whose lists `build()` sets (through the setters) on first read."""
+        section = cls(name, [], [], score)
+        section._build = build
+        return section
+
+    def _settle(self) -> None:
+        if self._build is not None:
+            build, self._build = self._build, None
+            build()
+
+    @property
+    def items(self) -> list[RankedItem]:
+        self._settle()
+        return self._items
+
+    @items.setter
+    def items(self, value: list[RankedItem]) -> None:
+        self._build, self._items = None, value
+
+    @property
+    def omitted(self) -> list[RankedItem]:
+        self._settle()
+        return self._omitted
+
+    @omitted.setter
+    def omitted(self, value: list[RankedItem]) -> None:
+        self._build, self._omitted = None, value
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not TailoredSection:
+            return NotImplemented
+        return (self.name, self.items, self.omitted, self.score) == \
+            (other.name, other.items, other.omitted, other.score)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
+
+    def __repr__(self) -> str:
+        return (f"TailoredSection(name={self.name!r}, items={self.items!r}, omitted={self.omitted!r}, "
+                f"score={self.score!r})")
 
 
 @dataclass(frozen=True)

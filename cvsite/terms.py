@@ -587,11 +587,11 @@ def _unknown_terms(text: str, vocab: Vocabulary, hits: list[_Hit]) -> list[tuple
     states: list[int] = []
     names: set[str] = set()
     for match in _TOKEN.finditer(text):
+        if _overlaps(hits, hit_starts, *match.span()):  # cheaper than the shape test: most are known terms
+            continue
         surface = match.group()
         state = _shape_state(surface)
         if state == _NO:
-            continue
-        if _overlaps(hits, hit_starts, *match.span()):
             continue
         key = vocab.key(surface)
         if key in vocab._stop_keys or vocab.is_known(key):

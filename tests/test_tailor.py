@@ -366,3 +366,34 @@ def test_scoring_properties(profile: Profile, weights: dict, exclude: list, post
         i.id for name in ("projects", "experience", "contributions", "education")
         for i in profile.section(name) if set(i.tags) & set(exclude)
     } | {s.id for s in profile.skills if s.id in exclude or set(s.tags) & set(exclude)}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profile=profiles(),
+       weights=st.dictionaries(st.sampled_from(TAGS), st.floats(-3, 3, allow_nan=False), max_size=5),
+       exclude=st.lists(st.sampled_from(TAGS), max_size=2, unique=True),
+       limits=st.dictionaries(st.sampled_from(["experience", *RANKED]), st.integers(0, 3), max_size=3),
+       posting=st.sampled_from(["", "Requirements\n- Python and SQL\n\nNice to have\n- Go, Terraform\n"]))
+def test_sections_chosen_before_ranking_agree_with_their_ranked_items(
+        profile: Profile, weights: dict, exclude: list, limits: dict, posting: str) -> None:
+    # Which sections show, their scores and the matched skills are worked out before any
+    # item is ranked (the ranked lists are made when first read): they must say the same.
+    index = Index.build(profile)
+    cv = tailor_with(index, "p", job(tags=weights, exclude=exclude, limit=limits), posting)
+    excluded = {(r.section, r.id) for r in cv.excluded}
+    for section in cv.sections:
+        assert section.items
+        best = sorted((r.match for r in (*section.items, *section.omitted) if r.match > 0), reverse=True)
+        assert section.score == round(sum(best[:3]), 4)
+    skills = cv.section("skills")
+    order = [s.id for s in profile.skills]
+    shown = sorted(skills.items, key=lambda r: order.index(r.id)) if skills else []
+    assert cv.matched_skills == [r.title for r in shown if r.match > 0]
+    for name in {"experience", *RANKED} - {s.name for s in cv.sections}:
+        others = {key: value for key, value in limits.items() if key != name}
+        unlimited = tailor_with(index, "p", job(tags=weights, exclude=exclude, limit=others), posting)
+        whole = unlimited.section(name)
+        if whole is None:  # nothing to show at all: every item is excluded
+            assert all((name, i.id) in excluded for i in profile.section(name))
+        else:  # a limit of 0, or nothing with a positive match to fill the places
+            assert limits.get(name) == 0 or all(r.match <= 0 for r in whole.items)
