@@ -4,7 +4,9 @@ A theme is a folder `themes/<name>/` holding `theme.yaml`, the templates
 (`page.html` for the landing page, `cv.html` for the PDF, `404.html`, and any
 partials, all `*.html`) and static assets (every other file: CSS, fonts,
 images), which the site copies to `OUT/assets/<theme>/` (`Theme.asset_dir`)
-keeping their relative paths.
+keeping their relative paths. Templates that every built-in theme shares (the
+page head, the contact list) live once in `themes/_shared/`, searched after the
+theme's own folder, so a theme can still replace one by shipping its own.
 
 A user customises a theme MkDocs-style with a folder `DIR/theme/`: a file there
 with the same relative name as a theme file wins, for templates and assets
@@ -36,6 +38,7 @@ import yaml
 from cvsite.errors import CvsiteError, did_you_mean
 
 THEME_PREFIX = "theme:"
+SHARED = "_shared"
 TEMPLATE_SUFFIXES = (".html", ".j2")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _PACKAGE_THEMES = Path(__file__).resolve().parent / "themes"
@@ -65,6 +68,13 @@ def theme_path(name: str) -> Path:
     return themes_root() / name
 
 
+def shared_templates() -> Path | None:
+    """`themes/_shared/`: templates every built-in theme uses unless it has its own
+    (the page head, the contact list), searched after the theme's folder."""
+    folder = themes_root() / SHARED
+    return folder if folder.is_dir() else None
+
+
 def safe_join(root: Path, name: str) -> Path | None:
     """`root/name` when that names a file inside root (after resolving symlinks), else None."""
     parts = PurePosixPath(name.replace("\\", "/")).parts
@@ -91,13 +101,15 @@ class ThemeLoader(jinja2.BaseLoader):
     def __init__(self, theme_dir: Path, user_dir: Path | None) -> None:
         self.theme_dir = theme_dir
         self.user_dir = user_dir
+        self.shared_dir = shared_templates()
 
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
         if template.startswith(THEME_PREFIX):
             name = template[len(THEME_PREFIX):]
-            return self._source(template, safe_join(self.theme_dir, name), name)
+            found = (safe_join(root, name) for root in self._roots() if root != self.user_dir)
+            return self._source(template, next((p for p in found if p is not None), None), name)
         for root in self._roots():
             path = safe_join(root, template)
             if path is not None:
@@ -105,7 +117,7 @@ class ThemeLoader(jinja2.BaseLoader):
         raise jinja2.TemplateNotFound(template)
 
     def _roots(self) -> list[Path]:
-        return [self.user_dir, self.theme_dir] if self.user_dir else [self.theme_dir]
+        return [p for p in (self.user_dir, self.theme_dir, self.shared_dir) if p is not None]
 
     def _source(
         self, template: str, path: Path | None, name: str
@@ -188,8 +200,8 @@ class Theme:
         return None
 
     def roots(self) -> list[Path]:
-        """Folders this theme may read from, user overrides first."""
-        return [p.resolve() for p in (self.user_dir, self.path) if p is not None]
+        """Folders this theme may read from, user overrides first, shared templates last."""
+        return [p.resolve() for p in (self.user_dir, self.path, shared_templates()) if p is not None]
 
 
 def load_theme(name: str, user_dir: Path | None = None) -> Theme:

@@ -24,6 +24,21 @@ def test_every_theme_is_complete():
         assert not any(n.endswith(".html") or n == "theme.yaml" for n in assets)
 
 
+def test_shared_templates_serve_every_theme_and_stay_overridable(tmp_path):
+    assert "_shared" not in available_themes()
+    for name in available_themes():
+        loader = load_theme(name).environment.loader
+        _, filename, _ = loader.get_source(load_theme(name).environment, "partials/head.html")
+        assert filename.endswith("_shared/partials/head.html") or f"/{name}/" in filename
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "partials" / "contact.html").write_text("MINE {% include 'theme:partials/contact.html' %}")
+    environment = load_theme("classic", tmp_path).environment
+    source, filename, _ = environment.loader.get_source(environment, "partials/contact.html")
+    assert source.startswith("MINE") and filename.startswith(str(tmp_path))
+    original, filename, _ = environment.loader.get_source(environment, "theme:partials/contact.html")
+    assert "_shared" in filename and "MINE" not in original
+
+
 def test_unknown_theme_names_the_choices():
     with pytest.raises(CvsiteError) as error:
         load_theme("modren")
