@@ -4,8 +4,8 @@ A theme is a folder `themes/<name>/` holding `theme.yaml`, the templates
 (`page.html` for the landing page, `cv.html` for the PDF, `404.html`, and any
 partials, all `*.html`) and static assets (every other file: CSS, fonts,
 images), which the site copies to `OUT/assets/<theme>/` (`Theme.asset_dir`)
-keeping their relative paths. Templates that every built-in theme shares (the
-page head, the contact list) live once in `themes/_shared/`, searched after the
+keeping their relative paths. Templates that every built-in theme shares (the PDF template,
+the page head, the contact list) live once in `themes/_shared/`, searched after the
 theme's own folder, so a theme can still replace one by shipping its own.
 
 A user customises a theme MkDocs-style with a folder `DIR/theme/`: a file there

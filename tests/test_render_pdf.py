@@ -171,7 +171,8 @@ def test_missing_glyphs_become_a_warning(ws):
 def test_fetcher_refuses_network_and_outside_files(ws, tmp_path):
     theme_dir = tmp_path / "theme"
     theme_dir.mkdir()
-    original = (load_theme("modern").path / "cv.html").read_text()
+    environment = load_theme("modern").environment
+    original = environment.loader.get_source(environment, "theme:cv.html")[0]
     leak = '<img src="https://tracker.example/p.png"><img src="file:///etc/hostname">'
     (theme_dir / "cv.html").write_text(original.replace("<main>", "<main>" + leak))
     (theme_dir / "print.css").write_text("h1 { color: red }")
