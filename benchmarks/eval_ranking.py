@@ -19,6 +19,10 @@ from the posting text alone.
 NDCG@k uses gain 2**grade - 1 and discount log2(position + 1); the ideal ranking is the
 job's grades sorted. Means are over postings (each posting counts once), per persona and
 over the whole set.
+
+`--json` (and recorded.json) hold {"k", "methods": [...], "postings": N, "mean": {method:
+NDCG}, "personas": {name: {"mean": {method: NDCG}, "jobs": {slug: {method: NDCG}}}}},
+rounded to four places. Exit status 1, with the file named, when the set is inconsistent.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -84,7 +89,7 @@ def ndcg_at(ranking: Sequence[str], grades: dict[str, int], k: int) -> float:
 
 # --- the rankers ------------------------------------------------------------------------------
 
-def ranked_items(items: list[Item]) -> list[str]:
+def _ids(items: list[Item]) -> list[str]:
     return [item.id or "" for item in items]
 
 
@@ -98,7 +103,7 @@ def cvsite_ranking(workspace: Workspace, slug: str) -> list[str]:
     cv = tailor(workspace, slug)
     merged = _merge_by_score([_section_run(cv, name) for name in SECTIONS])
     seen = {ranked.id for ranked in merged}
-    rest = [item_id for item_id in ranked_items(graded_items(workspace)) if item_id not in seen]
+    rest = [item_id for item_id in _ids(graded_items(workspace)) if item_id not in seen]
     return [ranked.id for ranked in merged] + rest
 
 
@@ -118,7 +123,7 @@ def _merge_by_score(runs: list[list[RankedItem]]) -> list[RankedItem]:
 
 
 def file_order_ranking(workspace: Workspace, slug: str) -> list[str]:
-    return ranked_items(graded_items(workspace))
+    return _ids(graded_items(workspace))
 
 
 def tokens(text: str) -> list[str]:
@@ -183,7 +188,7 @@ def load_grades(path: Path, workspace: Workspace) -> Grades:
         grades = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except (OSError, yaml.YAMLError, EvalError) as error:
         raise EvalError(f"{path}: {error}") from None
-    ids = set(ranked_items(graded_items(workspace)))
+    ids = set(_ids(graded_items(workspace)))
     if not isinstance(grades, dict) or set(grades) != set(workspace.jobs):
         raise EvalError(f"{path}: needs exactly one entry per job in jobs/: {sorted(workspace.jobs)}")
     for slug, job_grades in grades.items():
@@ -275,7 +280,7 @@ def evaluate(eval_dir: Path = EVAL_DIR, k: int = 3, only: Sequence[str] = ()) ->
     return report
 
 
-def markdown_table(data: dict) -> str:  # type: ignore[type-arg]
+def markdown_table(data: dict[str, Any]) -> str:
     """The README table, from a report's JSON form (what recorded.json holds)."""
     k = data["k"]
     head = "| persona | postings | " + " | ".join(f"{m} NDCG@{k}" for m in data["methods"]) + " |"
