@@ -1,7 +1,8 @@
 """Ranking quality on the graded evaluation set (benchmarks/eval/): NDCG@k of cvsite's
 automatic ranking beside two baselines, file order and plain TF-IDF.
 
-Run: python benchmarks/eval_ranking.py [--eval-dir DIR] [--k 3] [--persona NAME ...] [--json]
+Run: python benchmarks/eval_ranking.py [--eval-dir DIR] [--k 3] [--persona NAME ...] [--per-job] [--top]
+     python benchmarks/eval_ranking.py --json
      python benchmarks/eval_ranking.py --record     # rewrite benchmarks/eval/recorded.json
      python benchmarks/eval_ranking.py --markdown   # the table for benchmarks/README.md, from recorded.json
 
@@ -233,6 +234,7 @@ def load_personas(eval_dir: Path, only: Sequence[str] = ()) -> list[Persona]:
 @dataclass
 class PersonaResult:
     jobs: dict[str, dict[str, float]] = field(default_factory=dict)  # slug -> method -> NDCG
+    top: dict[str, dict[str, list[tuple[str, int]]]] = field(default_factory=dict)  # -> top k, graded
 
     def mean(self, method: str) -> float:
         return _mean(scores[method] for scores in self.jobs.values())
@@ -275,8 +277,10 @@ def evaluate(eval_dir: Path = EVAL_DIR, k: int = 3, only: Sequence[str] = ()) ->
         result = report.personas[persona.name] = PersonaResult()
         for slug in sorted(persona.workspace.jobs):
             grades = persona.grades[slug]
-            result.jobs[slug] = {method: ndcg_at(RANKERS[method](persona.workspace, slug), grades, k)
-                                 for method in METHODS}
+            rankings = {method: RANKERS[method](persona.workspace, slug) for method in METHODS}
+            result.jobs[slug] = {method: ndcg_at(ranking, grades, k) for method, ranking in rankings.items()}
+            result.top[slug] = {method: [(item_id, grades[item_id]) for item_id in ranking[:k]]
+                                for method, ranking in rankings.items()}
     return report
 
 
@@ -293,15 +297,19 @@ def markdown_table(data: dict[str, Any]) -> str:
     return "\n".join(rows) + "\n"
 
 
-def text_table(report: Report, per_job: bool) -> str:
+def text_table(report: Report, per_job: bool, top: bool = False) -> str:
+    """Means per persona and overall; with `per_job` a row per posting, with `top` its top k too."""
+    per_job = per_job or top
     width = max(len(slug) for r in report.personas.values() for slug in r.jobs) + 2 if per_job else 20
     header = f"{'persona / job':<{width}}" + "".join(f"{m:>12}" for m in METHODS)
     lines = [f"NDCG@{report.k} over projects + contributions, {report.postings()} postings", header]
     for name, result in report.personas.items():
         lines.append(f"{name:<{width}}" + "".join(f"{result.mean(m):>12.3f}" for m in METHODS))
-        if per_job:
-            lines += [f"  {slug:<{width - 2}}" + "".join(f"{scores[m]:>12.3f}" for m in METHODS)
-                      for slug, scores in result.jobs.items()]
+        for slug, scores in result.jobs.items() if per_job else ():
+            lines.append(f"  {slug:<{width - 2}}" + "".join(f"{scores[m]:>12.3f}" for m in METHODS))
+            if top:
+                lines += [f"      {m + ':':<11} " + "  ".join(f"{i} ({grade})" for i, grade in ids)
+                          for m, ids in result.top[slug].items()]
     lines.append(f"{'mean':<{width}}" + "".join(f"{report.mean(m):>12.3f}" for m in METHODS))
     return "\n".join(lines)
 
@@ -312,6 +320,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--k", type=int, default=3, help="rank cut-off (default: 3)")
     parser.add_argument("--persona", action="append", default=[], help="only this persona (repeatable)")
     parser.add_argument("--per-job", action="store_true", help="a row per posting too")
+    parser.add_argument("--top", action="store_true", help="each posting's top k and their grades")
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print the report as JSON")
     out.add_argument("--record", action="store_true", help=f"also write the report to EVAL_DIR/{RECORDED}")
@@ -334,7 +343,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         print(json.dumps(report.to_json(), indent=2))
     else:
-        print(text_table(report, args.per_job))
+        print(text_table(report, args.per_job, args.top))
     return 0
 
 

@@ -157,5 +157,9 @@ def test_cli_json_and_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     assert ev.main(["--json", "--persona", "frontend"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert list(data["personas"]) == ["frontend"] and data["methods"] == list(ev.METHODS)
+    assert ev.main(["--top", "--persona", "frontend"]) == 0
+    shown = capsys.readouterr().out
+    assert "  kaufhalle-performance " in shown
+    assert "tf-idf:" in shown and "checkout-performance (3)" in shown  # an item with its grade
     assert ev.main(["--eval-dir", str(tmp_path)]) == 1
     assert "no persona folders" in capsys.readouterr().err
