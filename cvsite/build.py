@@ -32,6 +32,7 @@ from pydantic import BaseModel
 from cvsite import __version__
 from cvsite.errors import CvsiteError, Problem, did_you_mean
 from cvsite.filenames import pdf_file_name
+from cvsite.freeze import SentRecord, sent_files, sent_records
 from cvsite.loader import Workspace, load_workspace
 from cvsite.output import Manifest, Staging, check_output_dir
 from cvsite.render_html import PageContext, render_404, render_page
@@ -58,14 +59,16 @@ class BuildResult:
     pdfs_stale: int = 0  # kept from an earlier build by --no-pdf, though their content changed
     dropped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    frozen: list[str] = field(default_factory=list)  # jobs published as sent (`cvsite freeze`)
     seconds: float = 0.0
 
     def summary(self) -> str:
         stale = f", {self.pdfs_stale} out of date (--no-pdf)" if self.pdfs_stale else ""
         dropped = f", {len(self.dropped)} item(s) dropped to fit pages" if self.dropped else ""
+        frozen = f"; {len(self.frozen)} frozen job(s) published as sent" if self.frozen else ""
         pdfs = self.pdfs_rendered + self.pdfs_reused + self.pdfs_stale
         return (f"Built {self.pages} page(s) and {pdfs} PDF(s) "
-                f"({self.pdfs_rendered} rendered, {self.pdfs_reused} reused{stale}{dropped}) "
+                f"({self.pdfs_rendered} rendered, {self.pdfs_reused} reused{stale}{dropped}){frozen} "
                 f"in {self.seconds:.1f} s -> {self.out}")
 
 
@@ -100,7 +103,7 @@ def build_site(
     out = Path(out) if out else directory / "site"
     check_output_dir(directory, out, force)
     _check_slugs(workspace)
-    base_url = _normalise_base_url(base_url or workspace.profile.base_url)
+    base_url = normalise_base_url(base_url or workspace.profile.base_url)
     result = BuildResult(out)
     try:
         staging = Staging(out)
@@ -142,8 +145,13 @@ def _check_slugs(workspace: Workspace) -> None:
                            for s in clashes])
 
 
-def _normalise_base_url(url: str | None) -> str | None:
+def normalise_base_url(url: str | None) -> str | None:
     return url.rstrip("/") + "/" if url else None
+
+
+def job_folder(workspace: Workspace, slug: str) -> str:
+    """The folder of a job's page and documents inside the site, e.g. `acme/`."""
+    return f"{slug}/"
 
 
 # -- the build proper ---------------------------------------------------------------
@@ -183,7 +191,11 @@ def _build_into(staging: Staging, workspace: Workspace, selected: set[str], pdf:
     pdf_tasks: list[tuple[PageJob, str, str]] = []
     general = tailor_with(index, None, None, "")
     listed = _listed_jobs(workspace, selected, build)
-    for page, cv in _pages(index, workspace, general, selected):
+    sent = sent_records(workspace.root)
+    for page, cv in _pages(index, workspace, general, selected, set(sent)):
+        if page.slug in sent:
+            _publish_sent(build, page, sent[page.slug])
+            continue
         if page.slug is not None and selected and page.slug not in selected:
             _carry_over(build, page)
             continue
@@ -237,15 +249,24 @@ def _report(result: BuildResult, page: PageJob, notes: dict[str, list[str]]) -> 
     result.warnings += [f"{label}: {w}" for w in notes.get("warnings", [])]
 
 
-def _pages(index: Index, workspace: Workspace, general: TailoredCV,
-           selected: set[str]) -> Iterator[tuple[PageJob, TailoredCV]]:
-    """Tailor one job at a time, so memory stays flat however many jobs there are."""
+def _pages(index: Index, workspace: Workspace, general: TailoredCV, selected: set[str],
+           frozen: set[str]) -> Iterator[tuple[PageJob, TailoredCV]]:
+    """Tailor one job at a time, so memory stays flat however many jobs there are.
+    Jobs not rendered (frozen, or not selected) get the general CV as a stand-in."""
     yield PageJob(None, ""), general
     for slug, job in workspace.jobs.items():
-        if selected and slug not in selected:
-            yield PageJob(slug, f"{slug}/"), general
+        page = PageJob(slug, job_folder(workspace, slug))
+        if slug in frozen or (selected and slug not in selected):
+            yield page, general
             continue
-        yield PageJob(slug, f"{slug}/"), tailor_with(index, slug, job, workspace.postings[slug])
+        yield page, tailor_with(index, slug, job, workspace.postings[slug])
+
+
+def _publish_sent(build: _Build, page: PageJob, record: SentRecord) -> None:
+    """A frozen job: its stored files, byte for byte, instead of a rendering."""
+    build.result.frozen.append(page.slug or "")
+    for relative, data in sent_files(record):
+        build.write(page.folder + relative, data)
 
 
 def _carry_over(build: _Build, page: PageJob) -> None:

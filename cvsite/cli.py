@@ -71,7 +71,8 @@ def check(directory: Path, as_json: bool, strict: bool, verbose: int) -> None:
 
     \b
     Warnings carry a code: personal-data, self-rating, vague-contribution,
-    spelling, placeholder, consistency, keyword-coverage, links. Silence one
+    spelling, placeholder, consistency, keyword-coverage, links,
+    application-deadline, application-not-frozen, application-frozen-changed. Silence one
     for the whole profile with `checks: {ignore: [CODE]}` in profile.yaml,
     or for one item with `ignore_checks: [CODE]`.
     """
@@ -175,10 +176,11 @@ def explain(directory: Path, jobs: tuple[str, ...], as_json: bool, verbose: int)
     from cvsite import explain as report
 
     cvs = report.explain(directory, jobs)
+    sent = report.sent_changes(directory, cvs)
     if as_json:
-        click.echo(json.dumps(report.as_json(cvs), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(report.as_json(cvs, sent), indent=2, ensure_ascii=False))
     else:
-        click.echo(report.as_text(cvs))
+        click.echo(report.as_text(cvs, sent))
 
 
 @cli.command()
@@ -211,6 +213,59 @@ def new_job(directory: Path, slug: str, posting: Any, force: bool, verbose: int)
     scaffold.check_slug(slug, directory / "jobs")
     result = scaffold.new_job(directory, slug, scaffold.read_posting(posting), force=force)
     click.echo(scaffold.new_job_report(result, verbose))
+
+
+@cli.command("jobs")
+@DirArg
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable list.")
+@click.option("--base-url", metavar="URL", help="Public URL of the site, to print each page's address.")
+@verbosity
+@reports_errors
+def jobs_command(directory: Path, as_json: bool, base_url: str | None, verbose: int) -> None:
+    """Every application: status, deadline, whether its page is listed and frozen; most urgent first."""
+    from cvsite import applications
+    from cvsite.console import use_color
+    from cvsite.loader import load_workspace
+
+    on = applications.today()
+    rows = applications.job_rows(directory, load_workspace(directory), base_url, on)
+    if as_json:
+        click.echo(json.dumps(applications.as_json(rows), indent=2, ensure_ascii=False))
+    else:
+        color = use_color(sys.stdout)
+        click.echo(applications.as_text(rows, on, color=color), color=color)
+
+
+@cli.command()
+@click.argument("slug")
+@DirArg
+@verbosity
+@reports_errors
+def freeze(slug: str, directory: Path, verbose: int) -> None:
+    """Keep SLUG's page, PDF and documents exactly as they are now: what you sent.
+
+    From then on build, serve and deploy publish those files byte for byte.
+    """
+    from cvsite.freeze import freeze_job
+
+    result = freeze_job(directory, slug)
+    record = result.record
+    click.echo(f"Froze {slug} as sent on {record.frozen}: {len(record.files)} file(s) in {record.folder}")
+    if result.suggestion:
+        click.echo(f"note: {result.suggestion}")
+
+
+@cli.command()
+@click.argument("slug")
+@DirArg
+@verbosity
+@reports_errors
+def unfreeze(slug: str, directory: Path, verbose: int) -> None:
+    """Publish SLUG live again; the sent copy is moved aside, never deleted."""
+    from cvsite.freeze import unfreeze_job
+
+    kept = unfreeze_job(directory, slug)
+    click.echo(f"{slug} is live again; the copy that was sent is kept in {kept}")
 
 
 def main() -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from cvsite.freeze import SentDiff, SentRecord, changes_since_sent, sent_records
 from cvsite.loader import load_workspace
 from cvsite.tailor import Index, tailor_with
 from cvsite.tailored import Coverage, RankedItem, Reason, TailoredCV, TailoredSection
+
+Frozen = tuple[SentRecord, SentDiff]
 
 
 def explain(directory: Path, slugs: Sequence[str] = ()) -> list[TailoredCV]:
@@ -19,15 +22,31 @@ def explain(directory: Path, slugs: Sequence[str] = ()) -> list[TailoredCV]:
             for slug, job in workspace.jobs.items()]
 
 
-def as_json(cvs: Sequence[TailoredCV]) -> dict[str, Any]:
-    """The report as data; the shape is a contract (see issue 3), extra keys are allowed."""
-    return {"jobs": [_job_json(cv) for cv in cvs]}
+def sent_changes(directory: Path, cvs: Sequence[TailoredCV]) -> dict[str, Frozen]:
+    """For each frozen job among `cvs`: when it was frozen and what a rebuild now would change."""
+    records = sent_records(Path(directory))
+    return {cv.slug: (records[cv.slug], changes_since_sent(records[cv.slug], cv))
+            for cv in cvs if cv.slug in records}
 
 
-def _job_json(cv: TailoredCV) -> dict[str, Any]:
+def as_json(cvs: Sequence[TailoredCV], sent: Mapping[str, Frozen] | None = None) -> dict[str, Any]:
+    """The report as data; the shape is a contract (see issue 3), extra keys are allowed.
+    `frozen` is null for a live job."""
+    return {"jobs": [_job_json(cv, (sent or {}).get(cv.slug or "")) for cv in cvs]}
+
+
+def _frozen_json(frozen: Frozen | None) -> dict[str, Any] | None:
+    if frozen is None:
+        return None
+    record, diff = frozen
+    return {"since": record.frozen, "added": diff.added, "removed": diff.removed, "reordered": diff.reordered}
+
+
+def _job_json(cv: TailoredCV, frozen: Frozen | None = None) -> dict[str, Any]:
     assert cv.job is not None
     coverage = cv.coverage
     return {
+        "frozen": _frozen_json(frozen),
         "slug": cv.slug,
         "company": cv.job.company,
         "role": cv.job.role,
@@ -83,16 +102,29 @@ def _coverage_json(coverage: Coverage) -> dict[str, Any]:
     }
 
 
-def as_text(cvs: Sequence[TailoredCV]) -> str:
+def as_text(cvs: Sequence[TailoredCV], sent: Mapping[str, Frozen] | None = None) -> str:
     """The report for people: per job, each section in final order, then keyword coverage."""
     if not cvs:
         return "no jobs to explain: add one with `cvsite new-job`"
-    return "\n".join(_job_text(cv) for cv in cvs)
+    return "\n".join(_job_text(cv, (sent or {}).get(cv.slug or "")) for cv in cvs)
 
 
-def _job_text(cv: TailoredCV) -> str:
+def _frozen_text(frozen: Frozen) -> list[str]:
+    record, diff = frozen
+    lines = [f"frozen on {record.frozen}: the site publishes the version sent then, not this ranking"]
+    if diff.unchanged:
+        return [*lines, "  a rebuild now would show the same items in the same order", ""]
+    lines += [f"  would add      {item}" for item in diff.added]
+    lines += [f"  would remove   {item}" for item in diff.removed]
+    lines += [f"  would reorder  {item}" for item in diff.reordered]
+    return [*lines, ""]
+
+
+def _job_text(cv: TailoredCV, frozen: Frozen | None = None) -> str:
     assert cv.job is not None
     lines = [f"== {cv.slug}: {cv.job.role} at {cv.job.company}", ""]
+    if frozen:
+        lines += _frozen_text(frozen)
     for section in cv.sections:
         lines.append(f"{section.name} (section score {section.score:.2f})")
         for number, ranked in enumerate(section.items, 1):

@@ -12,7 +12,7 @@ import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -72,6 +72,14 @@ def parse_date(value: Any) -> PartialDate:
         if not 1 <= day <= last:
             raise ValueError(f"'{value}' is not a real day ({calendar.month_name[month]} has {last})")
     return PartialDate(year, month, day)
+
+
+def parse_day(value: Any) -> PartialDate:
+    """A full date, for deadlines: `2026-03` would leave the last day unclear."""
+    day = parse_date(value)
+    if day.precision != "day":
+        raise ValueError(f"'{value}' needs a day; write YYYY-MM-DD")
+    return day
 
 
 def parse_end(value: Any) -> PartialDate | str:
@@ -369,8 +377,46 @@ class Profile(Model):
         return list(getattr(self, name))
 
 
+Status = Literal["draft", "applied", "interviewing", "offer", "rejected", "withdrawn"]
+"""Where an application stands, in the order it usually moves. `draft`: not sent yet;
+`rejected` and `withdrawn` close it; see `cvsite.applications` for how each sorts."""
+STATUSES: tuple[str, ...] = get_args(Status)
+
+Day = Annotated[
+    PartialDate,
+    BeforeValidator(parse_day),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "YYYY-MM-DD"}),
+]
+
+
+class ApplicationContact(Model):
+    """Who to write to about an application. Private: never published."""
+
+    name: str | None = None
+    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    url: Url | None = None
+
+
+def _contact(value: Any) -> Any:
+    """`contact: Jane Doe`, `contact: jane@acme.com` or `contact: https://…` as a shorthand."""
+    if not isinstance(value, str):
+        return value
+    value = value.strip()
+    if "@" in value and " " not in value:
+        return {"email": value.removeprefix("mailto:")}
+    if re.match(r"^https?://", value, re.IGNORECASE):
+        return {"url": value}
+    return {"name": value}
+
+
 class Job(Model):
-    """jobs/<slug>.yaml: one application."""
+    """jobs/<slug>.yaml: one application.
+
+    The fields in `APPLICATION_FIELDS` track the application itself (status, dates,
+    who to contact, private notes): they are for `cvsite jobs` and `check` only and
+    are stripped by `public()` before anything is rendered, so no template can leak them.
+    """
 
     schema_: str | None = Field(None, alias="$schema")
     company: Text
@@ -390,8 +436,24 @@ class Job(Model):
     theme: str | None = None
     language: str | None = None
     listed: bool = False
+    status: Status = Field("draft", description="Where the application stands: " + ", ".join(STATUSES))
+    applied: Day | None = Field(None, description="When you sent it (YYYY-MM-DD)")
+    deadline: Day | None = Field(None, description="Last day to apply (YYYY-MM-DD)")
+    contact: Annotated[ApplicationContact, BeforeValidator(_contact)] | None = Field(
+        None, description="Recruiter or hiring manager: a name, an email, a URL, or {name, email, url}"
+    )
+    source: Url | None = Field(None, description="Where you found the posting")
+    private_notes: str | None = Field(None, description="Your own notes; never published")
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+
+    def public(self) -> Job:
+        """This job without its application fields: what renderers may see."""
+        return self.model_copy(update=dict.fromkeys(APPLICATION_FIELDS))
+
+
+APPLICATION_FIELDS = ("status", "applied", "deadline", "contact", "source", "private_notes")
+"""Job fields about the application, not the CV: never published, never exported."""
 
 
 ITEM_TYPES: dict[str, type[Item]] = {

@@ -314,7 +314,7 @@ def _cv(profile: Profile, slug: str | None, job: Job | None, person: Person, sec
     return TailoredCV(
         slug=slug,
         person=person,
-        job=job,
+        job=job.public() if job else None,
         sections=sections,
         excluded=excluded,
         matched_skills=matched_skills,

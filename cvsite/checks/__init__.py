@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from cvsite.checks.applications import check_deadlines, check_frozen_changed, check_not_frozen
 from cvsite.checks.common import warning
 from cvsite.checks.consistency import check_consistency
 from cvsite.checks.coverage import check_keyword_coverage
@@ -36,6 +37,9 @@ CHECKS: dict[str, Check] = {
     "consistency": check_consistency,
     "keyword-coverage": check_keyword_coverage,
     "links": check_links,
+    "application-deadline": check_deadlines,
+    "application-not-frozen": check_not_frozen,
+    "application-frozen-changed": check_frozen_changed,
 }
 """Every check by its stable code (the codes users write in ignore lists)."""
 

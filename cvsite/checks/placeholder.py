@@ -16,7 +16,7 @@ from cvsite.loader import Workspace
 
 CODE = "placeholder"
 _TABLE = "placeholders.yaml"
-_SKIP = ("$schema", "posting", "checks")
+_SKIP = ("$schema", "posting", "checks", "private_notes")
 
 
 @functools.cache
