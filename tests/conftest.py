@@ -1,13 +1,20 @@
-"""Shared pytest options: `--update-golden` rewrites golden files instead of comparing."""
+"""Shared pytest options: `--update-golden` rewrites golden files instead of comparing.
+
+Tests never read the clock for "today" (deadlines, freeze dates): CVSITE_TODAY
+fixes it for the whole run, subprocesses included.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 GOLDEN = Path(__file__).parent / "golden"
+TODAY = "2026-12-02"
+os.environ["CVSITE_TODAY"] = TODAY
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

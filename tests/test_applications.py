@@ -202,13 +202,10 @@ def test_colour_follows_the_terminal_rule() -> None:
 
 # ---------------------------------------------------------------- check advice
 
-def codes(root: Path, today: str = "2026-12-02") -> list[tuple[str, str]]:
-    os.environ["CVSITE_TODAY"] = today
-    try:
-        return [(p.code or "", p.path) for p in run_checks(load_workspace(root)) if p.code and
-                p.code.startswith("application-")]
-    finally:
-        del os.environ["CVSITE_TODAY"]
+def codes(root: Path) -> list[tuple[str, str]]:
+    """The application advice on `root`, as of 2026-12-02 (tests/conftest.py sets CVSITE_TODAY)."""
+    return [(p.code or "", p.path) for p in run_checks(load_workspace(root)) if p.code and
+            p.code.startswith("application-")]
 
 
 def test_a_passed_deadline_on_a_draft_is_flagged_but_not_today_or_once_sent(tmp_path: Path) -> None:
