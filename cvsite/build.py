@@ -38,6 +38,7 @@ from cvsite.render_html import PageContext, render_404, render_page
 from cvsite.tailor import Index, tailor_with
 from cvsite.tailored import RankedItem, TailoredCV
 from cvsite.themes import TEMPLATE_SUFFIXES, load_theme
+from cvsite.tokens import job_folders
 
 if TYPE_CHECKING:
     from cvsite.render_pdf import PdfResult
@@ -59,6 +60,8 @@ class BuildResult:
     dropped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # slug -> the unlisted page's address: a full URL with a base URL, else its folder in OUT
+    unlisted: dict[str, str] = field(default_factory=dict)
 
     def summary(self) -> str:
         stale = f", {self.pdfs_stale} out of date (--no-pdf)" if self.pdfs_stale else ""
@@ -101,13 +104,15 @@ def build_site(
     check_output_dir(directory, out, force)
     _check_slugs(workspace)
     base_url = _normalise_base_url(base_url or workspace.profile.base_url)
-    result = BuildResult(out)
+    folders = job_folders(workspace)
+    result = BuildResult(out, unlisted={slug: (base_url or "") + folders[slug]
+                                        for slug, job in workspace.jobs.items() if not job.listed})
     try:
         staging = Staging(out)
     except OSError as exc:
         raise CvsiteError(f"{out}: cannot create the build folder: {exc.strerror or exc}") from None
     try:
-        manifest = _build_into(staging, workspace, set(jobs), pdf, base_url, result, progress)
+        manifest = _build_into(staging, workspace, folders, set(jobs), pdf, base_url, result, progress)
         if strict and result.warnings:
             raise CvsiteError([Problem(str(out), 0, 0, "", f"warning (--strict): {w}")
                                for w in result.warnings])
@@ -173,17 +178,18 @@ class _Build:
         self.manifest.files[path] = key or _digest(raw)
 
 
-def _build_into(staging: Staging, workspace: Workspace, selected: set[str], pdf: bool,
-                base_url: str | None, result: BuildResult, progress: Progress | None) -> Manifest:
-    """Write every output into `staging`; return the manifest (path -> content hash)."""
+def _build_into(staging: Staging, workspace: Workspace, folders: dict[str, str], selected: set[str],
+                pdf: bool, base_url: str | None, result: BuildResult, progress: Progress | None) -> Manifest:
+    """Write every output into `staging`, each job into its folder; return the manifest
+    (path -> content hash)."""
     build = _Build(staging, Manifest.read(staging.out), result)
     index = Index.build(workspace.profile)
     user_theme = _user_theme(workspace)
     themes = _ThemeHashes(user_theme)
     pdf_tasks: list[tuple[PageJob, str, str]] = []
     general = tailor_with(index, None, None, "")
-    listed = _listed_jobs(workspace, selected, build)
-    for page, cv in _pages(index, workspace, general, selected):
+    listed = _listed_jobs(workspace, folders, selected, build)
+    for page, cv in _pages(index, workspace, folders, general, selected):
         if page.slug is not None and selected and page.slug not in selected:
             _carry_over(build, page)
             continue
@@ -237,15 +243,15 @@ def _report(result: BuildResult, page: PageJob, notes: dict[str, list[str]]) -> 
     result.warnings += [f"{label}: {w}" for w in notes.get("warnings", [])]
 
 
-def _pages(index: Index, workspace: Workspace, general: TailoredCV,
+def _pages(index: Index, workspace: Workspace, folders: dict[str, str], general: TailoredCV,
            selected: set[str]) -> Iterator[tuple[PageJob, TailoredCV]]:
     """Tailor one job at a time, so memory stays flat however many jobs there are."""
     yield PageJob(None, ""), general
     for slug, job in workspace.jobs.items():
         if selected and slug not in selected:
-            yield PageJob(slug, f"{slug}/"), general
+            yield PageJob(slug, folders[slug]), general
             continue
-        yield PageJob(slug, f"{slug}/"), tailor_with(index, slug, job, workspace.postings[slug])
+        yield PageJob(slug, folders[slug]), tailor_with(index, slug, job, workspace.postings[slug])
 
 
 def _carry_over(build: _Build, page: PageJob) -> None:
@@ -305,10 +311,14 @@ def _template_frame(exc: BaseException) -> tuple[str, int] | None:
     return found
 
 
-def _listed_jobs(workspace: Workspace, selected: set[str], build: _Build) -> list[tuple[str, str, str]]:
-    """Listed jobs whose page this build writes or keeps: the index never links to a missing page."""
+def _listed_jobs(workspace: Workspace, folders: dict[str, str], selected: set[str],
+                 build: _Build) -> list[tuple[str, str, str]]:
+    """Listed jobs whose page this build writes or keeps: the index never links to a missing page.
+
+    Unlisted jobs never reach the index, the sitemap or any other shared file:
+    only their own folder names them."""
     def present(slug: str) -> bool:
-        path = f"{slug}/index.html"
+        path = f"{folders[slug]}index.html"
         return not selected or slug in selected or (
             path in build.previous.files and (build.staging.out / path).is_file())
 

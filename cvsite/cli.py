@@ -125,7 +125,22 @@ def build(directory: Path, out: Path | None, jobs: tuple[str, ...], no_pdf: bool
     for line in result.dropped if verbose > 0 else ():
         click.echo(f"dropped to fit: {line}", err=True)
     echo_warnings(result.warnings)
+    if verbose >= 0:
+        echo_unlisted(result.unlisted)
     click.echo(result.summary(), err=True)
+
+
+def echo_unlisted(addresses: dict[str, str]) -> None:
+    """The unlisted pages' addresses, to paste into applications: nothing on the site links to them."""
+    if not addresses:
+        return
+    click.echo("Unlisted pages (only these links reach them):", err=True)
+    width = max(map(len, addresses))
+    for slug, address in addresses.items():
+        click.echo(f"  {slug:<{width}}  {address}")
+    if not any(a.startswith(("http://", "https://")) for a in addresses.values()):
+        click.echo("  (paths inside the site: set base_url in profile.yaml or pass --base-url "
+                   "for full addresses)", err=True)
 
 
 @contextlib.contextmanager
@@ -211,6 +226,26 @@ def new_job(directory: Path, slug: str, posting: Any, force: bool, verbose: int)
     scaffold.check_slug(slug, directory / "jobs")
     result = scaffold.new_job(directory, slug, scaffold.read_posting(posting), force=force)
     click.echo(scaffold.new_job_report(result, verbose))
+
+
+@cli.group("jobs")
+def jobs_group() -> None:
+    """Manage applications (see also `cvsite new-job`)."""
+
+
+@jobs_group.command("rotate")
+@click.argument("slug")
+@DirArg
+@verbosity
+@reports_errors
+def jobs_rotate(directory: Path, slug: str, verbose: int) -> None:
+    """Give an unlisted job a new secret address; the old link stops working at the next deploy."""
+    from cvsite.tokens import rotate_job
+
+    old, new = rotate_job(directory, slug)
+    if verbose >= 0 and old:
+        click.echo(f"old address: {old} (gone after the next build and deploy)", err=True)
+    click.echo(f"new address: {new}")
 
 
 def main() -> None:

@@ -29,7 +29,6 @@ from tornado import ioloop
 from cvsite.build import build_site
 from cvsite.console import echo_problems
 from cvsite.errors import CvsiteError, Problem
-from cvsite.output import MANIFEST, Manifest
 
 POLL_MS = 100
 
@@ -158,8 +157,8 @@ def show_error(out: Path, messages: list[str]) -> None:
     """Put the build errors at the top of every preview page.
 
     Each page is rewritten as a new file (never in place: unchanged outputs are
-    hard links shared with earlier builds), and the pages are dropped from the
-    manifest so the next good build renders them afresh.
+    hard links shared with earlier builds); a rewritten page no longer matches
+    its manifest entry's size and time, so the next good build renders it afresh.
     """
     if not out.is_dir():
         out.mkdir(parents=True)
@@ -174,10 +173,6 @@ def show_error(out: Path, messages: list[str]) -> None:
         replacement = page.with_suffix(".html.tmp")
         replacement.write_text(text[:marker] + banner + text[marker:], "utf-8")
         replacement.replace(page)
-    manifest = Manifest.read(out)
-    manifest.files = {k: v for k, v in manifest.files.items() if not k.endswith(".html")}
-    if (out / MANIFEST).exists():
-        manifest.write(out)
 
 
 def serve(directory: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
