@@ -167,6 +167,51 @@ def _pdf_progress(verbose: int) -> Iterator[Callable[[int, int], None] | None]:
 
 @cli.command()
 @DirArg
+@click.option("--remote", metavar="URL",
+              help="Publish to this repository (e.g. a public <user>.github.io), not the profile's own.")
+@click.option("--remote-name", default="origin", show_default=True, metavar="NAME",
+              help="The profile repository's remote to publish to, without --remote.")
+@click.option("--branch", default="gh-pages", show_default=True, help="The branch that holds the site.")
+@click.option("-m", "--message", metavar="TEXT", help="Commit message (the cvsite version is added).")
+@click.option("--base-url", metavar="URL",
+              help="Public URL of the site (default: base_url, domain, or the GitHub Pages address).")
+@click.option("--dry-run", is_flag=True, help="Build and list what would be published; push nothing.")
+@verbosity
+def deploy(directory: Path, remote: str | None, remote_name: str, branch: str, message: str | None,
+           base_url: str | None, dry_run: bool, verbose: int) -> None:
+    """Build into a temporary folder and publish only the site to a branch, like `mkdocs gh-deploy`.
+
+    \b
+    Your working tree, index and current branch are never touched; the
+    branch gets one new commit per deploy and keeps its history. Serve it
+    with GitHub Pages: Settings → Pages → Deploy from a branch → gh-pages.
+    """
+    from cvsite import deploy as publish
+
+    try:
+        with _pdf_progress(verbose) as progress:
+            result = publish.deploy(directory, remote=remote, remote_name=remote_name, branch=branch,
+                                    message=message, dry_run=dry_run, base_url=base_url, progress=progress)
+    except publish.DeployRefused as exc:
+        click.echo(f"cvsite deploy: {exc.problems[0]}", err=True)
+        sys.exit(EXIT_INVALID)
+    except CvsiteError as exc:
+        echo_problems(exc.problems)
+        click.echo("The build failed; nothing was published.", err=True)
+        sys.exit(EXIT_INVALID)
+    echo_warnings(result.build.warnings)
+    if dry_run:
+        for path in result.files:
+            click.echo(path)
+    for note in result.notes if verbose >= 0 else ():
+        click.echo(note, err=True)
+    if verbose >= 0:
+        echo_unlisted(result.build.unlisted)
+    click.echo(result.summary(), err=True)
+
+
+@cli.command()
+@DirArg
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
