@@ -244,16 +244,19 @@ def explain(directory: Path, jobs: tuple[str, ...], as_json: bool, verbose: int)
 @cli.command()
 @DirArg
 @click.option("--github-pages", is_flag=True,
-              help="Also write a GitHub Actions workflow that publishes the site.")
-@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+              help="Also write a GitHub Actions workflow that serves the branch `cvsite deploy` pushes.")
+@click.option("--force", is_flag=True,
+              help="Replace cvsite's own files (schemas, .gitignore, workflow) after a backup; "
+                   "never profile.yaml or jobs/.")
 @verbosity
 @reports_errors
 def init(directory: Path, github_pages: bool, force: bool, verbose: int) -> None:
-    """Start a profile: a commented profile.yaml, its schemas and an example job."""
+    """Start a profile (a commented profile.yaml, an example job, schemas, .gitignore),
+    or add what an existing profile folder is missing."""
     from cvsite.scaffold import init_message, init_profile
 
-    written = init_profile(directory, github_pages=github_pages, force=force)
-    click.echo(init_message(directory, written, verbose))
+    result = init_profile(directory, github_pages=github_pages, force=force)
+    click.echo(init_message(result, verbose))
 
 
 @cli.command("new-job")
