@@ -60,8 +60,12 @@ class BuildResult:
     dropped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
-    # slug -> the unlisted page's address: a full URL with a base URL, else its folder in OUT
-    unlisted: dict[str, str] = field(default_factory=dict)
+    base_url: str | None = None
+    unlisted: dict[str, str] = field(default_factory=dict)  # slug -> its secret folder in OUT
+
+    def unlisted_addresses(self) -> dict[str, str]:
+        """Each unlisted page's address to send: a full URL with a base URL, else its folder in OUT."""
+        return {slug: (self.base_url or "") + folder for slug, folder in self.unlisted.items()}
 
     def summary(self) -> str:
         stale = f", {self.pdfs_stale} out of date (--no-pdf)" if self.pdfs_stale else ""
@@ -105,8 +109,8 @@ def build_site(
     _check_slugs(workspace)
     base_url = _normalise_base_url(base_url or workspace.profile.base_url)
     folders = job_folders(workspace)
-    result = BuildResult(out, unlisted={slug: (base_url or "") + folders[slug]
-                                        for slug, job in workspace.jobs.items() if not job.listed})
+    result = BuildResult(out, base_url=base_url, unlisted={
+        slug: folders[slug] for slug, job in workspace.jobs.items() if not job.listed})
     try:
         staging = Staging(out)
     except OSError as exc:

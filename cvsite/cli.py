@@ -126,7 +126,7 @@ def build(directory: Path, out: Path | None, jobs: tuple[str, ...], no_pdf: bool
         click.echo(f"dropped to fit: {line}", err=True)
     echo_warnings(result.warnings)
     if verbose >= 0:
-        echo_unlisted(result.unlisted)
+        echo_unlisted(result.unlisted_addresses())
     click.echo(result.summary(), err=True)
 
 
@@ -206,7 +206,7 @@ def deploy(directory: Path, remote: str | None, remote_name: str, branch: str, m
     for note in result.notes if verbose >= 0 else ():
         click.echo(note, err=True)
     if verbose >= 0:
-        echo_unlisted(result.build.unlisted)
+        echo_unlisted(result.build.unlisted_addresses())
     click.echo(result.summary(), err=True)
 
 

@@ -82,6 +82,7 @@ class Preview:
         self.pdf_lock = threading.Lock()  # one PDF build at a time: each uses every core
         self.closed = threading.Event()
         self.threads: list[threading.Thread] = []
+        self.unlisted: dict[str, str] = {}  # slug -> folder, from the last good build
 
     def rebuild(self) -> bool:
         """HTML now, PDFs in the background; True when the HTML build succeeded."""
@@ -97,6 +98,7 @@ class Preview:
                 if generation == self.current:
                     show_error(self.out, [str(p) for p in problems])
             return False
+        self.unlisted = result.unlisted
         if self.verbose >= 0:
             click.echo(f"Rebuilt {result.pages} page(s) in {result.seconds:.2f} s", err=True)
         thread = threading.Thread(target=self._pdfs, args=(generation,), daemon=True)
@@ -190,6 +192,8 @@ def serve(directory: Path, host: str = "127.0.0.1", port: int = 8000, open_brows
             server.watch(str(path), watcher.mark)
         server.watch(str(preview.out / "**" / "*.pdf"))
         click.echo(f"Serving {directory} on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+        for slug, folder in preview.unlisted.items():
+            click.echo(f"  unlisted {slug}: http://{host}:{port}/{folder}", err=True)
         try:
             server.serve(port=port, host=host, root=str(preview.out), restart_delay=0,
                          open_url_delay=0.5 if open_browser else None)
