@@ -197,7 +197,7 @@ def deploy(directory: Path, remote: str | None, remote_name: str, branch: str, m
         sys.exit(EXIT_INVALID)
     except CvsiteError as exc:
         echo_problems(exc.problems)
-        click.echo("The build failed; nothing was published.", err=True)
+        click.echo("Nothing was published.", err=True)
         sys.exit(EXIT_INVALID)
     echo_warnings(result.build.warnings)
     if dry_run:

@@ -213,8 +213,15 @@ def test_a_failed_build_pushes_nothing(setup: Setup) -> None:
     code, _, err = deploy(str(setup.profile))
     assert code == 2
     assert f"{setup.profile / 'theme' / 'page.html'}:2:1: error: template error" in err
-    assert "nothing was published" in err
+    assert err.strip().endswith("Nothing was published.")
     assert git("--git-dir", str(setup.remote), "rev-parse", "gh-pages") == tip
+
+
+def test_refuses_without_git(setup: Setup, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(setup.profile / "no-programs-here"))
+    code, _, err = deploy(str(setup.profile))
+    assert code == 2
+    assert err.strip() == "cvsite deploy: git: is not installed; cvsite deploy publishes with git"
 
 
 def test_refuses_a_bad_branch_name(setup: Setup) -> None:
@@ -271,3 +278,20 @@ def test_a_new_unlisted_job_gets_its_address_and_a_reminder_to_commit_it(setup: 
     assert code == 0 and "initech" in read_tokens(setup.profile)
     assert f"new unlisted addresses saved in {setup.profile / '.cvsite' / 'tokens.yaml'}: commit it" in err
     assert os.path.exists(setup.profile / ".cvsite" / "tokens.yaml")
+
+
+def test_from_a_fresh_init_one_command_publishes(tmp_path: Path) -> None:
+    profile = tmp_path / "me"
+    assert CliRunner().invoke(cli, ["init", str(profile), "--github-pages"]).exit_code == 0
+    remote = tmp_path / "pages.git"
+    git("init", "-q", "--bare", str(remote))
+    git("init", "-q", "-b", "main", cwd=profile)
+    git("remote", "add", "origin", str(remote), cwd=profile)
+    code, out, err = deploy(str(profile))
+    assert code == 0, err
+    published = branch_files(remote)
+    assert {"index.html", "404.html", ".nojekyll", "robots.txt"} <= set(published)
+    folders = {path.split("/")[0] for path in published if path.count("/") == 1 and path.endswith(".pdf")}
+    assert len(folders) == 1 and next(iter(folders)).startswith("example-job-"), "the example job, unlisted"
+    assert next(iter(folders)) in out, "its address is printed"
+    assert not [p for p in published if p.startswith((".github", ".cvsite", "jobs/", "profile.yaml"))]
