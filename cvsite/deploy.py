@@ -28,6 +28,7 @@ from cvsite import __version__
 from cvsite.build import BuildResult, Progress, build_site
 from cvsite.errors import CvsiteError, Problem
 from cvsite.loader import load_workspace
+from cvsite.output import Manifest, is_ours
 from cvsite.tokens import read_tokens, tokens_file
 
 DEFAULT_BRANCH = "gh-pages"
@@ -98,6 +99,7 @@ def deploy(directory: Path, remote: str | None = None, remote_name: str = DEFAUL
         work = Path(temporary)
         site = work / "site"
         tokens_before = read_tokens(directory)
+        seed_from(directory / "site", site)
         built = build_site(directory, site, base_url=base_url, progress=progress)
         git = _Scratch(work / "objects.git")
         parent = git.fetch(target.url, branch) if tip else None
@@ -173,6 +175,25 @@ def _check_branch(branch: str) -> None:
 
 
 # -- what --------------------------------------------------------------------------------
+
+
+def seed_from(previous: Path, site: Path) -> None:
+    """Start from the user's last `cvsite build` (hard links, or copies with their times), so
+    unchanged PDFs are reused rather than rendered again. Only entries of its manifest whose
+    files still match are ever reused, and the user's folder is never written to."""
+    manifest = Manifest.read(previous)
+    if not is_ours(previous) or not manifest.files:
+        return
+    shutil.copytree(previous, site, copy_function=_link_or_copy, symlinks=True)
+    manifest.write(site)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
 
 
 def _complete(site: Path, directory: Path, git: _Scratch, parent: str | None) -> list[str]:

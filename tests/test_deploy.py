@@ -23,6 +23,7 @@ from cvsite import __version__
 from cvsite.build import build_site
 from cvsite.cli import cli
 from cvsite.deploy import _guess_base_url
+from cvsite.deploy import deploy as publish
 from cvsite.tokens import read_tokens
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "site"
@@ -295,3 +296,18 @@ def test_from_a_fresh_init_one_command_publishes(tmp_path: Path) -> None:
     assert len(folders) == 1 and next(iter(folders)).startswith("example-job-"), "the example job, unlisted"
     assert next(iter(folders)) in out, "its address is printed"
     assert not [p for p in published if p.startswith((".github", ".cvsite", "jobs/", "profile.yaml"))]
+
+
+def test_deploy_reuses_the_pdfs_of_the_last_build_and_leaves_that_build_alone(setup: Setup) -> None:
+    build_site(setup.profile)  # the user's own build, into DIR/site
+    site = setup.profile / "site"
+    before = {p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
+              for p in site.rglob("*") if p.is_file()}
+    result = publish(setup.profile)
+    assert (result.build.pdfs_rendered, result.build.pdfs_reused) == (0, 3), "nothing to render again"
+    after = {p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
+             for p in site.rglob("*") if p.is_file()}
+    assert after == before, "the user's site folder is only read"
+    published = branch_files(setup.remote)
+    pdfs = [path for path in before if path.endswith(".pdf")]
+    assert len(pdfs) == 3 and all(published[path] == blob_sha(before[path][2]) for path in pdfs)
