@@ -194,3 +194,19 @@ def test_a_fallback_swap_killed_halfway_is_undone(tmp_path: Path) -> None:
     staging = Staging(out)
     assert (out / "index.html").read_text("utf-8") == "previous"
     staging.discard()
+
+
+def test_a_build_killed_between_manifest_and_swap_reuses_only_what_it_shares(tmp_path: Path) -> None:
+    """The manifest beside OUT is written just before the swap: if the swap never happens, its
+    entries describe the staging folder, and only files OUT shares with it (hard links) count."""
+    out = tmp_path / "site"
+    first = Staging(out)
+    first.write_text("a.html", "first a")
+    first.write_text("b.html", "first b")
+    first.commit(Manifest({"a.html": "key-a1", "b.html": "key-b1"}))
+    second = Staging(out)
+    assert second.reuse("a.html")  # unchanged: a hard link to OUT's file
+    second.write_text("b.html", "second b, another length")
+    Manifest({"a.html": "key-a1", "b.html": "key-b2"}).write(out, tree=second.path)  # ... killed here
+    assert Manifest.read(out) == Manifest({"a.html": "key-a1"}), "b.html in OUT is not the one recorded"
+    second.discard()
