@@ -27,7 +27,7 @@ from pydantic import ValidationError
 from cvsite.errors import CvsiteError, Problem
 from cvsite.loader import SLUG, load_workspace
 from cvsite.model import Job, kebab
-from cvsite.schema import SCHEMA_DIR, modeline, schema_file_name, schema_text
+from cvsite.schema import SCHEMA_DIR, SchemaName, modeline, schema_file_name, schema_text
 from cvsite.tailor import Index, tailor
 from cvsite.tailored import Coverage, CoverageTerm, TailoredCV
 from cvsite.terms import PostingTerm, extract_posting_terms
@@ -94,8 +94,9 @@ def _init_plan(directory: Path, existing_profile: bool, github_pages: bool) -> d
         has_jobs = jobs.is_dir() and any(jobs.iterdir())
         plan.update({target: scaffold_text(source) for source, target in STARTER_FILES.items()
                      if target.parts[0] != "jobs" or not has_jobs})
-    for name in ("profile", "job"):
-        plan[Path(SCHEMA_DIR) / schema_file_name(name)] = schema_text(name)  # type: ignore[arg-type]
+    schemas: tuple[SchemaName, ...] = ("profile", "job")
+    for name in schemas:
+        plan[Path(SCHEMA_DIR) / schema_file_name(name)] = schema_text(name)
     plan[GITIGNORE] = scaffold_text("gitignore")
     if github_pages:
         branch = json.dumps(_current_branch(directory) or "main")
