@@ -199,6 +199,8 @@ def deploy(directory: Path, remote: str | None, remote_name: str, branch: str, m
         echo_problems(exc.problems)
         click.echo("Nothing was published.", err=True)
         sys.exit(EXIT_INVALID)
+    for line in result.build.dropped if verbose > 0 else ():
+        click.echo(f"dropped to fit: {line}", err=True)
     echo_warnings(result.build.warnings)
     if dry_run:
         for path in result.files:
