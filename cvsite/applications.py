@@ -146,10 +146,11 @@ def _iso(value: date | None) -> str | None:
 
 def job_rows(directory: Path, workspace: Workspace, base_url: str | None, on: date) -> list[Application]:
     """The rows for the profile at `directory`, as `cvsite jobs` prints them."""
-    from cvsite.build import job_folder, normalise_base_url
+    from cvsite.build import normalise_base_url
     from cvsite.freeze import frozen_slugs
+    from cvsite.tokens import job_folders
 
     frozen = frozen_slugs(directory, list(workspace.jobs))
-    folders = {slug: job_folder(workspace, slug) for slug in workspace.jobs}
+    folders = job_folders(workspace)
     base = normalise_base_url(base_url or workspace.profile.base_url)
     return applications(workspace, frozen, folders, base, on)

@@ -39,6 +39,7 @@ from cvsite.render_html import PageContext, render_404, render_page
 from cvsite.tailor import Index, tailor_with
 from cvsite.tailored import RankedItem, TailoredCV
 from cvsite.themes import TEMPLATE_SUFFIXES, load_theme
+from cvsite.tokens import job_folders
 
 if TYPE_CHECKING:
     from cvsite.render_pdf import PdfResult
@@ -61,6 +62,12 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     frozen: list[str] = field(default_factory=list)  # jobs published as sent (`cvsite freeze`)
     seconds: float = 0.0
+    base_url: str | None = None
+    unlisted: dict[str, str] = field(default_factory=dict)  # slug -> its secret folder in OUT
+
+    def unlisted_addresses(self) -> dict[str, str]:
+        """Each unlisted page's address to send: a full URL with a base URL, else its folder in OUT."""
+        return {slug: (self.base_url or "") + folder for slug, folder in self.unlisted.items()}
 
     def summary(self) -> str:
         stale = f", {self.pdfs_stale} out of date (--no-pdf)" if self.pdfs_stale else ""
@@ -104,13 +111,15 @@ def build_site(
     check_output_dir(directory, out, force)
     _check_slugs(workspace)
     base_url = normalise_base_url(base_url or workspace.profile.base_url)
-    result = BuildResult(out)
+    folders = job_folders(workspace)
+    result = BuildResult(out, base_url=base_url, unlisted={
+        slug: folders[slug] for slug, job in workspace.jobs.items() if not job.listed})
     try:
         staging = Staging(out)
     except OSError as exc:
         raise CvsiteError(f"{out}: cannot create the build folder: {exc.strerror or exc}") from None
     try:
-        manifest = _build_into(staging, workspace, set(jobs), pdf, base_url, result, progress)
+        manifest = _build_into(staging, workspace, folders, set(jobs), pdf, base_url, result, progress)
         if strict and result.warnings:
             raise CvsiteError([Problem(str(out), 0, 0, "", f"warning (--strict): {w}")
                                for w in result.warnings])
@@ -149,11 +158,6 @@ def normalise_base_url(url: str | None) -> str | None:
     return url.rstrip("/") + "/" if url else None
 
 
-def job_folder(workspace: Workspace, slug: str) -> str:
-    """The folder of a job's page and documents inside the site, e.g. `acme/`."""
-    return f"{slug}/"
-
-
 # -- the build proper ---------------------------------------------------------------
 
 @dataclass
@@ -181,18 +185,19 @@ class _Build:
         self.manifest.files[path] = key or _digest(raw)
 
 
-def _build_into(staging: Staging, workspace: Workspace, selected: set[str], pdf: bool,
-                base_url: str | None, result: BuildResult, progress: Progress | None) -> Manifest:
-    """Write every output into `staging`; return the manifest (path -> content hash)."""
+def _build_into(staging: Staging, workspace: Workspace, folders: dict[str, str], selected: set[str],
+                pdf: bool, base_url: str | None, result: BuildResult, progress: Progress | None) -> Manifest:
+    """Write every output into `staging`, each job into its folder; return the manifest
+    (path -> content hash)."""
     build = _Build(staging, Manifest.read(staging.out), result)
     index = Index.build(workspace.profile)
     user_theme = _user_theme(workspace)
     themes = _ThemeHashes(user_theme)
     pdf_tasks: list[tuple[PageJob, str, str]] = []
     general = tailor_with(index, None, None, "")
-    listed = _listed_jobs(workspace, selected, build)
+    listed = _listed_jobs(workspace, folders, selected, build)
     sent = sent_records(workspace.root)
-    for page, cv in _pages(index, workspace, general, selected, set(sent)):
+    for page, cv in _pages(index, workspace, folders, general, selected, set(sent)):
         if page.slug in sent:
             _publish_sent(build, page, sent[page.slug])
             continue
@@ -249,13 +254,13 @@ def _report(result: BuildResult, page: PageJob, notes: dict[str, list[str]]) -> 
     result.warnings += [f"{label}: {w}" for w in notes.get("warnings", [])]
 
 
-def _pages(index: Index, workspace: Workspace, general: TailoredCV, selected: set[str],
-           frozen: set[str]) -> Iterator[tuple[PageJob, TailoredCV]]:
+def _pages(index: Index, workspace: Workspace, folders: dict[str, str], general: TailoredCV,
+           selected: set[str], frozen: set[str]) -> Iterator[tuple[PageJob, TailoredCV]]:
     """Tailor one job at a time, so memory stays flat however many jobs there are.
     Jobs not rendered (frozen, or not selected) get the general CV as a stand-in."""
     yield PageJob(None, ""), general
     for slug, job in workspace.jobs.items():
-        page = PageJob(slug, job_folder(workspace, slug))
+        page = PageJob(slug, folders[slug])
         if slug in frozen or (selected and slug not in selected):
             yield page, general
             continue
@@ -326,10 +331,14 @@ def _template_frame(exc: BaseException) -> tuple[str, int] | None:
     return found
 
 
-def _listed_jobs(workspace: Workspace, selected: set[str], build: _Build) -> list[tuple[str, str, str]]:
-    """Listed jobs whose page this build writes or keeps: the index never links to a missing page."""
+def _listed_jobs(workspace: Workspace, folders: dict[str, str], selected: set[str],
+                 build: _Build) -> list[tuple[str, str, str]]:
+    """Listed jobs whose page this build writes or keeps: the index never links to a missing page.
+
+    Unlisted jobs never reach the index, the sitemap or any other shared file:
+    only their own folder names them."""
     def present(slug: str) -> bool:
-        path = f"{slug}/index.html"
+        path = f"{folders[slug]}index.html"
         return not selected or slug in selected or (
             path in build.previous.files and (build.staging.out / path).is_file())
 

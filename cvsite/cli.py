@@ -126,7 +126,22 @@ def build(directory: Path, out: Path | None, jobs: tuple[str, ...], no_pdf: bool
     for line in result.dropped if verbose > 0 else ():
         click.echo(f"dropped to fit: {line}", err=True)
     echo_warnings(result.warnings)
+    if verbose >= 0:
+        echo_unlisted(result.unlisted_addresses())
     click.echo(result.summary(), err=True)
+
+
+def echo_unlisted(addresses: dict[str, str]) -> None:
+    """The unlisted pages' addresses, to paste into applications: nothing on the site links to them."""
+    if not addresses:
+        return
+    click.echo("Unlisted pages (only these links reach them):", err=True)
+    width = max(map(len, addresses))
+    for slug, address in addresses.items():
+        click.echo(f"  {slug:<{width}}  {address}")
+    if not any(a.startswith(("http://", "https://")) for a in addresses.values()):
+        click.echo("  (paths inside the site: set base_url in profile.yaml or pass --base-url "
+                   "for full addresses)", err=True)
 
 
 @contextlib.contextmanager
@@ -149,6 +164,53 @@ def _pdf_progress(verbose: int) -> Iterator[Callable[[int, int], None] | None]:
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+
+
+@cli.command()
+@DirArg
+@click.option("--remote", metavar="URL",
+              help="Publish to this repository (e.g. a public <user>.github.io), not the profile's own.")
+@click.option("--remote-name", default="origin", show_default=True, metavar="NAME",
+              help="The profile repository's remote to publish to, without --remote.")
+@click.option("--branch", default="gh-pages", show_default=True, help="The branch that holds the site.")
+@click.option("-m", "--message", metavar="TEXT", help="Commit message (the cvsite version is added).")
+@click.option("--base-url", metavar="URL",
+              help="Public URL of the site (default: base_url, domain, or the GitHub Pages address).")
+@click.option("--dry-run", is_flag=True, help="Build and list what would be published; push nothing.")
+@verbosity
+def deploy(directory: Path, remote: str | None, remote_name: str, branch: str, message: str | None,
+           base_url: str | None, dry_run: bool, verbose: int) -> None:
+    """Build into a temporary folder and publish only the site to a branch, like `mkdocs gh-deploy`.
+
+    \b
+    Your working tree, index and current branch are never touched; the
+    branch gets one new commit per deploy and keeps its history. Serve it
+    with GitHub Pages: Settings → Pages → Deploy from a branch → gh-pages.
+    """
+    from cvsite import deploy as publish
+
+    try:
+        with _pdf_progress(verbose) as progress:
+            result = publish.deploy(directory, remote=remote, remote_name=remote_name, branch=branch,
+                                    message=message, dry_run=dry_run, base_url=base_url, progress=progress)
+    except publish.DeployRefused as exc:
+        click.echo(f"cvsite deploy: {exc.problems[0]}", err=True)
+        sys.exit(EXIT_INVALID)
+    except CvsiteError as exc:
+        echo_problems(exc.problems)
+        click.echo("Nothing was published.", err=True)
+        sys.exit(EXIT_INVALID)
+    for line in result.build.dropped if verbose > 0 else ():
+        click.echo(f"dropped to fit: {line}", err=True)
+    echo_warnings(result.build.warnings)
+    if dry_run:
+        for path in result.files:
+            click.echo(path)
+    for note in result.notes if verbose >= 0 else ():
+        click.echo(note, err=True)
+    if verbose >= 0:
+        echo_unlisted(result.build.unlisted_addresses())
+    click.echo(result.summary(), err=True)
 
 
 @cli.command()
@@ -186,16 +248,19 @@ def explain(directory: Path, jobs: tuple[str, ...], as_json: bool, verbose: int)
 @cli.command()
 @DirArg
 @click.option("--github-pages", is_flag=True,
-              help="Also write a GitHub Actions workflow that publishes the site.")
-@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+              help="Also write a GitHub Actions workflow that serves the branch `cvsite deploy` pushes.")
+@click.option("--force", is_flag=True,
+              help="Replace cvsite's own files (schemas, .gitignore, workflow) after a backup; "
+                   "never profile.yaml or jobs/.")
 @verbosity
 @reports_errors
 def init(directory: Path, github_pages: bool, force: bool, verbose: int) -> None:
-    """Start a profile: a commented profile.yaml, its schemas and an example job."""
+    """Start a profile (a commented profile.yaml, an example job, schemas, .gitignore),
+    or add what an existing profile folder is missing."""
     from cvsite.scaffold import init_message, init_profile
 
-    written = init_profile(directory, github_pages=github_pages, force=force)
-    click.echo(init_message(directory, written, verbose))
+    result = init_profile(directory, github_pages=github_pages, force=force)
+    click.echo(init_message(result, verbose))
 
 
 @cli.command("new-job")
@@ -266,6 +331,21 @@ def unfreeze(slug: str, directory: Path, verbose: int) -> None:
 
     kept = unfreeze_job(directory, slug)
     click.echo(f"{slug} is live again; the copy that was sent is kept in {kept}")
+
+
+@cli.command()
+@click.argument("slug")
+@DirArg
+@verbosity
+@reports_errors
+def rotate(slug: str, directory: Path, verbose: int) -> None:
+    """Give an unlisted job a new secret address; the old link stops working at the next deploy."""
+    from cvsite.tokens import rotate_job
+
+    old, new = rotate_job(directory, slug)
+    if verbose >= 0 and old:
+        click.echo(f"old address: {old} (gone after the next build and deploy)", err=True)
+    click.echo(f"new address: {new}")
 
 
 def main() -> None:

@@ -114,8 +114,9 @@ def sent_files(record: SentRecord) -> Iterator[tuple[str, bytes]]:
 
 def freeze_job(directory: Path, slug: str, when: date | None = None) -> FreezeResult:
     """Build SLUG now and keep its outputs as sent; refuse if it is frozen already."""
-    from cvsite.build import build_site, job_folder
+    from cvsite.build import build_site
     from cvsite.tailor import tailor
+    from cvsite.tokens import job_folders
 
     directory = Path(directory)
     workspace = load_workspace(directory)
@@ -129,7 +130,7 @@ def freeze_job(directory: Path, slug: str, when: date | None = None) -> FreezeRe
         site = Path(temp) / "site"
         build_site(directory, out=site, jobs=[slug])
         staged = Path(temp) / slug
-        files = _collect(site, job_folder(workspace, slug), staged)
+        files = _collect(site, job_folders(workspace)[slug], staged)
         record = SentRecord(slug=slug, frozen=(when or today()).isoformat(), cvsite=__version__,
                             files=files, sections=shown_ids(tailor(workspace, slug)), folder=target)
         (staged / RECORD).write_text(json.dumps(record.as_json(), indent=1, ensure_ascii=False) + "\n",

@@ -1,11 +1,18 @@
 """Writing the site safely: a staging folder beside OUT, swapped in only on success.
 
-A build writes everything into `.OUT.cvsite-staging-PID` next to OUT. Only
+A build writes everything into `.OUT.cvsite-staging-PID-N` next to OUT. Only
 when every file is written is the staging folder swapped with OUT (one
 `renameat2(RENAME_EXCHANGE)` on Linux, two renames elsewhere), so a failed or
-killed build leaves the previous OUT exactly as it was. OUT carries a manifest
-(`.cvsite-manifest.json`) that marks it as ours and records the content hash
-of every output, which is what incremental rebuilds reuse.
+killed build leaves the previous OUT exactly as it was.
+
+OUT holds the published site and nothing else: the manifest that marks OUT as
+ours and records the content hash of every output (what incremental rebuilds
+reuse) lives beside it, as `.OUT.cvsite-manifest.json`, so it is never
+published with the site. The manifest and the folder cannot be replaced in
+one atomic step, so each entry also records the file's size and modification
+time: an entry whose file no longer matches is ignored, and a build killed
+between writing the manifest and the swap costs a re-render, never a wrong
+file.
 """
 
 from __future__ import annotations
@@ -16,17 +23,25 @@ import glob
 import itertools
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cvsite.errors import CvsiteError
 
-MANIFEST = ".cvsite-manifest.json"
+MANIFEST_SUFFIX = ".cvsite-manifest.json"
+LEGACY_MANIFEST = ".cvsite-manifest.json"  # inside OUT, as cvsite 0.x wrote it
 STAGING_MARK = ".cvsite-staging"
 PARKED = "-previous"  # the previous OUT, during the fallback two-rename swap
 _RENAME_EXCHANGE = 2
 _SERIAL = itertools.count(1)
+
+
+def manifest_file(out: Path) -> Path:
+    """Where the manifest of OUT lives: beside it, outside the published tree."""
+    out = Path(out)
+    return out.parent / f".{out.name}{MANIFEST_SUFFIX}"
 
 
 @dataclass
@@ -43,20 +58,43 @@ class Manifest:
 
     @classmethod
     def read(cls, out: Path) -> Manifest:
+        """The manifest of OUT, keeping only entries whose file is still the one recorded."""
         try:
-            data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-            files = {str(k): str(v) for k, v in data.get("files", {}).items()}
+            data = json.loads(manifest_file(out).read_text(encoding="utf-8"))
+            stamps = {str(k): list(v) for k, v in data.get("stamps", {}).items()}
+            files = {str(k): str(v) for k, v in data.get("files", {}).items()
+                     if _stamp(Path(out) / str(k)) == stamps.get(str(k))}
             notes = {str(path): {str(kind): [str(line) for line in lines] for kind, lines in note.items()}
                      for path, note in data.get("notes", {}).items() if path in files}
             return cls(files, notes)
         except (OSError, ValueError, AttributeError, TypeError):
             return cls()
 
-    def write(self, out: Path) -> None:
-        data = {"generator": "cvsite", "files": dict(sorted(self.files.items())),
+    def write(self, out: Path, tree: Path | None = None) -> None:
+        """Write OUT's manifest, stamping each entry with its file in `tree` (default OUT)."""
+        tree = Path(tree or out)
+        files = dict(sorted(self.files.items()))
+        data = {"generator": "cvsite", "files": files,
+                "stamps": {path: _stamp(tree / path) for path in files},
                 "notes": {k: v for k, v in sorted(self.notes.items()) if k in self.files}}
-        text = json.dumps(data, indent=1, ensure_ascii=False)
-        (out / MANIFEST).write_text(text + "\n", encoding="utf-8")
+        target = manifest_file(out)
+        partial = target.with_name(target.name + f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(partial, target)
+
+
+def _stamp(path: Path) -> list[int] | None:
+    """Size and modification time: a hard link shares them, a rewritten file does not."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns]
+
+
+def is_ours(out: Path) -> bool:
+    """Whether a build wrote OUT: its manifest sits beside it (or inside, as older versions kept it)."""
+    return manifest_file(out).is_file() or (Path(out) / LEGACY_MANIFEST).is_file()
 
 
 def check_output_dir(source: Path, out: Path, force: bool) -> None:
@@ -70,7 +108,7 @@ def check_output_dir(source: Path, out: Path, force: bool) -> None:
                               "which the build reads")
     if target.exists() and not target.is_dir():
         raise CvsiteError(f"{out}: exists and is not a folder")
-    if target.is_dir() and any(target.iterdir()) and not (target / MANIFEST).is_file() and not force:
+    if target.is_dir() and any(target.iterdir()) and not is_ours(target) and not force:
         raise CvsiteError(f"{out}: folder is not empty and was not created by cvsite; "
                           "choose another output folder or pass --force to replace it")
 
@@ -126,14 +164,19 @@ class Staging:
         return True
 
     def commit(self, manifest: Manifest) -> None:
-        manifest.write(self.path)
-        (self.path / STAGING_MARK).unlink()
+        """Write the manifest beside OUT, then swap the staging folder in.
+
+        The staging mark stays until the swap is done, so a build killed at
+        any point leaves a folder that `_remove_stale` recognises.
+        """
+        manifest.write(self.out, tree=self.path)
         if not self.out.exists():
             os.rename(self.path, self.out)
-            return
-        _exchange(self.path, self.out)
-        (self.path / STAGING_MARK).touch()
-        shutil.rmtree(self.path)
+        else:
+            _exchange(self.path, self.out)
+            (self.path / STAGING_MARK).touch()
+            shutil.rmtree(self.path)
+        (self.out / STAGING_MARK).unlink()
 
     def discard(self) -> None:
         """Remove the staging folder if it is still there (not committed)."""
@@ -157,18 +200,17 @@ def _exchange(a: Path, b: Path) -> None:
 
 
 def _remove_stale(out: Path) -> None:
-    """Remove staging folders left by killed builds: ours by name and content, and
-    made by a process that no longer runs.
+    """Remove staging folders left by killed builds: ours by name, and made by a
+    process that no longer runs.
 
-    A build killed while committing leaves a folder with the manifest and no
-    mark (the mark is removed just before the swap, and the folder swapped out
-    is the previous OUT, which has a manifest too), so either one marks it ours.
+    A build killed after the swap leaves the previous OUT under the staging
+    name with neither mark nor manifest (both live elsewhere), so the exact
+    name `.OUT.cvsite-staging-PID-N` is what marks a folder as ours.
     """
-    prefix = f".{out.name}.cvsite-staging-"
-    for leftover in out.parent.glob(f"{glob.escape(prefix)}*"):
-        pid = leftover.name[len(prefix):].split("-", 1)[0]
-        ours = (leftover / STAGING_MARK).is_file() or (leftover / MANIFEST).is_file()
-        if not leftover.is_dir() or leftover.is_symlink() or not ours or _running(pid):
+    pattern = re.compile(rf"{re.escape(f'.{out.name}.cvsite-staging-')}(\d+)-\d+(?:{PARKED})?")
+    for leftover in out.parent.glob(f"{glob.escape(f'.{out.name}.cvsite-staging-')}*"):
+        match = pattern.fullmatch(leftover.name)
+        if not match or not leftover.is_dir() or leftover.is_symlink() or _running(match.group(1)):
             continue
         if leftover.name.endswith(PARKED) and not out.exists():
             os.rename(leftover, out)  # killed between the fallback swap's renames: put it back

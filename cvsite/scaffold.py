@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import string
+import subprocess
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -24,20 +27,23 @@ from pydantic import ValidationError
 from cvsite.errors import CvsiteError, Problem
 from cvsite.loader import SLUG, load_workspace
 from cvsite.model import Job, kebab
-from cvsite.schema import SCHEMA_DIR, modeline, schema_file_name, write_schemas
+from cvsite.schema import SCHEMA_DIR, SchemaName, modeline, schema_file_name, schema_text
 from cvsite.tailor import Index, tailor
 from cvsite.tailored import Coverage, CoverageTerm, TailoredCV
 from cvsite.terms import PostingTerm, extract_posting_terms
 from cvsite.yamlsource import MAX_FILE_BYTES, parse_yaml
 
 WORKFLOW_FILE = Path(".github/workflows/pages.yml")
-# Scaffold data file -> where `cvsite init` writes it, relative to the profile folder.
-INIT_FILES = {
+# The person and the example job: written into a folder that has no profile yet, never over one.
+STARTER_FILES = {
     "profile.yaml": Path("profile.yaml"),
     "jobs/example-job.yaml": Path("jobs/example-job.yaml"),
     "jobs/example-job.txt": Path("jobs/example-job.txt"),
 }
+# Files cvsite owns: added where missing; rewritten only with --force, after a backup.
+GITIGNORE = Path(".gitignore")
 WORKFLOW_SOURCE = "github-pages.yml"
+BACKUP_DIR = Path(SCHEMA_DIR) / "backup"
 # What new-job writes when the posting does not say; `cvsite check` flags it as a leftover.
 UNKNOWN = "TBD"
 MAX_TAGS = 15
@@ -51,28 +57,92 @@ def scaffold_text(name: str) -> str:
 # ---------------------------------------------------------------- init
 
 
-def init_profile(directory: Path, github_pages: bool = False, force: bool = False) -> list[Path]:
-    """Write a starter profile, its schemas and an example job into `directory`.
+@dataclass
+class InitResult:
+    """What `init` did, file by file (paths relative to the profile folder)."""
 
-    Returns the files written. Without `force`, any target that already exists
-    stops the whole command before a single file is written.
+    directory: Path
+    existing_profile: bool
+    written: list[Path] = field(default_factory=list)
+    replaced: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)  # cvsite's files that differ from the template
+    backup: Path | None = None  # where --force put the files it replaced
+
+
+def init_profile(directory: Path, github_pages: bool = False, force: bool = False) -> InitResult:
+    """Start a profile in `directory`, or add what an existing one is missing.
+
+    User content is never overwritten: the starter profile and example job are
+    written only into a folder without a profile.yaml, and only files cvsite
+    owns (schemas, .gitignore, the workflow) are ever replaced, with `force`,
+    after a copy of each goes to `.cvsite/backup/<time>/`.
     """
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
         raise CvsiteError([Problem(str(directory), 0, 0, "", "is a file, not a folder")])
-    plan = {directory / target: scaffold_text(source) for source, target in INIT_FILES.items()}
+    result = InitResult(directory, existing_profile=(directory / "profile.yaml").exists())
+    for relative, text in _init_plan(directory, result.existing_profile, github_pages).items():
+        _place(result, relative, text, force)
+    return result
+
+
+def _init_plan(directory: Path, existing_profile: bool, github_pages: bool) -> dict[Path, str]:
+    """Every file init would like to see, relative to the profile folder, with its text."""
+    plan: dict[Path, str] = {}
+    if not existing_profile:
+        jobs = directory / "jobs"
+        has_jobs = jobs.is_dir() and any(jobs.iterdir())
+        plan.update({target: scaffold_text(source) for source, target in STARTER_FILES.items()
+                     if target.parts[0] != "jobs" or not has_jobs})
+    schemas: tuple[SchemaName, ...] = ("profile", "job")
+    for name in schemas:
+        plan[Path(SCHEMA_DIR) / schema_file_name(name)] = schema_text(name)
+    plan[GITIGNORE] = scaffold_text("gitignore")
     if github_pages:
-        plan[directory / WORKFLOW_FILE] = scaffold_text(WORKFLOW_SOURCE)
-    schema_dir = directory / SCHEMA_DIR
-    schemas = [schema_dir / schema_file_name("profile"), schema_dir / schema_file_name("job")]
-    if not force:
-        refuse_existing([*schemas, *plan])
-    written = write_schemas(schema_dir)
-    for path, text in plan.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
+        branch = json.dumps(_current_branch(directory) or "main")
+        plan[WORKFLOW_FILE] = string.Template(scaffold_text(WORKFLOW_SOURCE)).safe_substitute(branch=branch)
+    return plan
+
+
+def _place(result: InitResult, relative: Path, text: str, force: bool) -> None:
+    """Write one file if missing; with `force`, replace a differing one that cvsite owns, after a backup."""
+    path = result.directory / relative
+    if path.exists() or path.is_symlink():
+        if relative in STARTER_FILES.values() or (path.is_file() and path.read_bytes() == text.encode()):
+            return
+        if not force:
+            result.kept.append(relative)
+            return
+        result.backup = result.backup or _backup_folder(result.directory)
+        (result.backup / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(path, result.backup / relative)
+        result.replaced.append(relative)
+    else:
+        result.written.append(relative)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _backup_folder(directory: Path) -> Path:
+    """A new folder per run, so a second --force never overwrites the first one's copies."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder = directory / BACKUP_DIR / stamp
+    serial = 1
+    while folder.exists():
+        serial += 1
+        folder = directory / BACKUP_DIR / f"{stamp}-{serial}"
+    folder.mkdir(parents=True)
+    return folder
+
+
+def _current_branch(directory: Path) -> str | None:
+    """The branch the profile repository is on, so the workflow runs on pushes to it."""
+    if shutil.which("git") is None or not directory.is_dir():
+        return None
+    done = subprocess.run(["git", "symbolic-ref", "--short", "-q", "HEAD"], cwd=directory,
+                          capture_output=True, text=True, check=False)
+    branch = done.stdout.strip() if done.returncode == 0 else ""
+    return branch or None
 
 
 def refuse_existing(paths: Iterable[Path], hint: str = "use --force to overwrite it") -> None:
@@ -393,15 +463,28 @@ def read_posting(stream: BinaryIO) -> str:
     return text
 
 
-def init_message(directory: Path, written: list[Path], verbose: int = 0) -> str:
-    lines = [] if verbose < 0 else [f"  wrote {path}" for path in written]
-    here = Path(directory) == Path(".")
-    lines.append(f"Started a profile in {'this folder' if here else directory}. Replace the sample "
-                 f"person in {Path(directory) / 'profile.yaml'} with yourself, then run "
-                 f"`cvsite serve{'' if here else f' {directory}'}`.")
-    if Path(directory) / WORKFLOW_FILE in written:
-        lines.append("To publish: push to GitHub, and in the repository's Settings → Pages "
-                     "set Source to \"GitHub Actions\".")
+def init_message(result: InitResult, verbose: int = 0) -> str:
+    """What init added, replaced (and where the copies went) and left alone; then what to do next."""
+    directory = result.directory
+    lines = [] if verbose < 0 else [f"  added {directory / path}" for path in result.written]
+    lines += [f"  replaced {directory / path} (the old one is in {result.backup})"
+              for path in result.replaced]
+    lines += [f"  kept {directory / path}: it differs from cvsite's; `--force` replaces it after a backup"
+              for path in result.kept]
+    here = directory == Path(".")
+    where = "this folder" if here else str(directory)
+    if result.existing_profile:
+        changed = len(result.written) + len(result.replaced)
+        lines.append(f"{where} already holds a profile: left profile.yaml and jobs/ as they were"
+                     + ("." if changed else "; nothing to add."))
+    else:
+        lines.append(f"Started a profile in {where}. Replace the sample person in "
+                     f"{directory / 'profile.yaml'} with yourself, then run "
+                     f"`cvsite serve{'' if here else f' {directory}'}`.")
+    if WORKFLOW_FILE in result.written or WORKFLOW_FILE in result.replaced:
+        lines.append("To publish: `cvsite deploy` pushes the built site to the gh-pages branch. In the "
+                     "repository's Settings → Pages, either choose \"Deploy from a branch\" (gh-pages), or "
+                     f"\"GitHub Actions\" to publish it with {WORKFLOW_FILE}.")
     return "\n".join(lines)
 
 

@@ -29,7 +29,6 @@ from tornado import ioloop
 from cvsite.build import build_site
 from cvsite.console import echo_problems
 from cvsite.errors import CvsiteError, Problem
-from cvsite.output import MANIFEST, Manifest
 
 POLL_MS = 100
 
@@ -83,6 +82,7 @@ class Preview:
         self.pdf_lock = threading.Lock()  # one PDF build at a time: each uses every core
         self.closed = threading.Event()
         self.threads: list[threading.Thread] = []
+        self.unlisted: dict[str, str] = {}  # slug -> folder, from the last good build
 
     def rebuild(self) -> bool:
         """HTML now, PDFs in the background; True when the HTML build succeeded."""
@@ -98,6 +98,7 @@ class Preview:
                 if generation == self.current:
                     show_error(self.out, [str(p) for p in problems])
             return False
+        self.unlisted = result.unlisted
         if self.verbose >= 0:
             click.echo(f"Rebuilt {result.pages} page(s) in {result.seconds:.2f} s", err=True)
         thread = threading.Thread(target=self._pdfs, args=(generation,), daemon=True)
@@ -158,8 +159,8 @@ def show_error(out: Path, messages: list[str]) -> None:
     """Put the build errors at the top of every preview page.
 
     Each page is rewritten as a new file (never in place: unchanged outputs are
-    hard links shared with earlier builds), and the pages are dropped from the
-    manifest so the next good build renders them afresh.
+    hard links shared with earlier builds); a rewritten page no longer matches
+    its manifest entry's size and time, so the next good build renders it afresh.
     """
     if not out.is_dir():
         out.mkdir(parents=True)
@@ -174,10 +175,6 @@ def show_error(out: Path, messages: list[str]) -> None:
         replacement = page.with_suffix(".html.tmp")
         replacement.write_text(text[:marker] + banner + text[marker:], "utf-8")
         replacement.replace(page)
-    manifest = Manifest.read(out)
-    manifest.files = {k: v for k, v in manifest.files.items() if not k.endswith(".html")}
-    if (out / MANIFEST).exists():
-        manifest.write(out)
 
 
 def serve(directory: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
@@ -195,6 +192,8 @@ def serve(directory: Path, host: str = "127.0.0.1", port: int = 8000, open_brows
             server.watch(str(path), watcher.mark)
         server.watch(str(preview.out / "**" / "*.pdf"))
         click.echo(f"Serving {directory} on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+        for slug, folder in preview.unlisted.items():
+            click.echo(f"  unlisted {slug}: http://{host}:{port}/{folder}", err=True)
         try:
             server.serve(port=port, host=host, root=str(preview.out), restart_delay=0,
                          open_url_delay=0.5 if open_browser else None)

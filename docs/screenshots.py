@@ -22,6 +22,8 @@ from pathlib import Path
 from PIL import Image
 
 from cvsite.build import build_site
+from cvsite.loader import load_workspace
+from cvsite.tokens import job_folders
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "example_profile"
@@ -81,13 +83,14 @@ def shoot_theme(theme: str, chromium: str, work: Path, out: Path) -> list[Path]:
     """Build `theme` and write its screenshots into `out`; return the files written."""
     site = work / f"{theme}-site"
     build_site(themed_copy(work, theme), site, jobs=[JOB])
-    page = site / JOB / "index.html"
+    folder = site / job_folders(load_workspace(EXAMPLE))[JOB]
+    page = folder / "index.html"
     written = []
     for suffix, (size, flags) in SHOTS.items():
         target = out / f"{theme}-{suffix}.png"
         screenshot(chromium, page, target, size, flags, work / f"chromium-{theme}-{suffix}")
         written.append(target)
-    (pdf,) = (site / JOB).glob("*.pdf")
+    (pdf,) = folder.glob("*.pdf")
     target = out / f"{theme}-pdf.png"
     pdf_first_page(pdf, target)
     written.append(target)

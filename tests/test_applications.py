@@ -20,6 +20,7 @@ from cvsite.checks import run_checks
 from cvsite.errors import CvsiteError
 from cvsite.loader import load_workspace
 from cvsite.model import APPLICATION_FIELDS, STATUSES, Job
+from cvsite.tokens import job_folders
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 TODAY = date(2026, 12, 2)
@@ -150,8 +151,10 @@ def test_rows_carry_urls_only_when_a_base_url_is_known(tmp_path: Path) -> None:
     without = applications(ws, set(), {"acme": "acme/", "globex": "globex/"}, None, TODAY)
     assert [r.url for r in without] == [None, None]
     with_base = job_rows(root, ws, "https://me.example/cv", TODAY)
+    globex = job_folders(ws)["globex"]
+    assert globex.startswith("globex-") and len(globex) > len("globex-") + 15
     assert {r.slug: r.url for r in with_base} == {"acme": "https://me.example/cv/acme/",
-                                                  "globex": "https://me.example/cv/globex/"}
+                                                  "globex": f"https://me.example/cv/{globex}"}
     assert [r.as_json()["applied"] for r in with_base] == [None, "2026-11-20"]
 
 
@@ -171,10 +174,11 @@ def test_jobs_json_contract(tmp_path: Path) -> None:
     done = run_cvsite("jobs", str(root), "--json", "--base-url", "https://me.example")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
+    globex = job_folders(load_workspace(root))["globex"]
     assert list(data) == ["jobs"]
     assert data["jobs"] == [
         {"slug": "globex", "company": "Acme", "role": "Data Engineer", "status": "draft", "applied": None,
-         "deadline": "2026-12-05", "listed": False, "frozen": False, "url": "https://me.example/globex/"},
+         "deadline": "2026-12-05", "listed": False, "frozen": False, "url": f"https://me.example/{globex}"},
         {"slug": "acme", "company": "Acme", "role": "Data Engineer", "status": "applied",
          "applied": "2026-11-02", "deadline": None, "listed": True, "frozen": False,
          "url": "https://me.example/acme/"},

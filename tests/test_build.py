@@ -37,17 +37,20 @@ from pypdf import PdfReader
 from cvsite.build import BuildResult, build_site
 from cvsite.cli import cli
 from cvsite.errors import CvsiteError
-from cvsite.output import MANIFEST
+from cvsite.loader import load_workspace
+from cvsite.output import manifest_file
+from cvsite.tokens import job_folders, read_tokens
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "site"
 EXAMPLE = REPO / "example_profile"
 BASE = "https://user.github.io/repo/"
+# slug ("" for the general page) -> its PDF
 PDFS = {
     "": "Jonas-Odegard-CV.pdf",
-    "acme/": "Jonas-Odegard-CV-Acme-Streams.pdf",
-    "globex/": "Jonas-Odegard-CV-Globex.pdf",
-    "initech/": "Jonas-Odegard-CV-Initech.pdf",
+    "acme": "Jonas-Odegard-CV-Acme-Streams.pdf",
+    "globex": "Jonas-Odegard-CV-Globex.pdf",
+    "initech": "Jonas-Odegard-CV-Initech.pdf",
 }
 
 
@@ -69,9 +72,18 @@ def leftovers(out: Path) -> list[str]:
     return sorted(p.name for p in out.parent.glob(f".{out.name}.cvsite-staging-*"))
 
 
-def pdf_stats(out: Path) -> dict[str, tuple[int, int]]:
-    return {folder: ((out / folder / name).stat().st_ino, (out / folder / name).stat().st_mtime_ns)
-            for folder, name in PDFS.items()}
+def folder(directory: Path, slug: str) -> str:
+    """A page's folder in the site: "" for the general page, `<slug>/` if listed, else with its token."""
+    return job_folders(load_workspace(directory))[slug] if slug else ""
+
+
+def pdf_of(built: Built, slug: str) -> Path:
+    return built.out / folder(built.directory, slug) / PDFS[slug]
+
+
+def pdf_stats(built: Built) -> dict[str, tuple[int, int]]:
+    return {slug: (pdf_of(built, slug).stat().st_ino, pdf_of(built, slug).stat().st_mtime_ns)
+            for slug in PDFS}
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -109,6 +121,7 @@ def copied(built: Built, tmp_path: Path) -> Built:
     directory = copy_profile(built.directory, tmp_path / "cv")
     out = tmp_path / "www" / "repo"
     shutil.copytree(built.out, out)
+    shutil.copy2(manifest_file(built.out), manifest_file(out))  # same times: the copies stay reusable
     return Built(directory, out, built.result)
 
 
@@ -118,13 +131,17 @@ def copied(built: Built, tmp_path: Path) -> Built:
 def test_output_tree_is_exactly_the_documented_one(built: Built) -> None:
     files = set(snapshot(built.out))
     outside_assets = {f for f in files if not f.startswith("assets/")}
+    tokens = read_tokens(built.directory)
+    assert set(tokens) == {"globex", "initech"}, "a token for each unlisted job, none for acme"
+    globex, initech = f"globex-{tokens['globex']}", f"initech-{tokens['initech']}"
     assert outside_assets == {
         "index.html", "Jonas-Odegard-CV.pdf",
         "acme/index.html", "acme/Jonas-Odegard-CV-Acme-Streams.pdf",
-        "globex/index.html", "globex/Jonas-Odegard-CV-Globex.pdf",
-        "initech/index.html", "initech/Jonas-Odegard-CV-Initech.pdf",
-        ".nojekyll", "404.html", "robots.txt", "sitemap.xml", "CNAME", MANIFEST,
+        f"{globex}/index.html", f"{globex}/Jonas-Odegard-CV-Globex.pdf",
+        f"{initech}/index.html", f"{initech}/Jonas-Odegard-CV-Initech.pdf",
+        ".nojekyll", "404.html", "robots.txt", "sitemap.xml", "CNAME",
     }
+    assert manifest_file(built.out).is_file(), "the build's state lives beside the site, never in it"
     themes = {f.split("/")[1] for f in files if f.startswith("assets/")}
     assert themes == {"modern", "classic"}, "the general theme and the one initech uses"
     for theme in themes:
@@ -137,14 +154,14 @@ def test_output_tree_is_exactly_the_documented_one(built: Built) -> None:
 
 
 def test_each_pdf_is_the_tailored_cv_of_its_page(built: Built) -> None:
-    titles = {folder: PdfReader(built.out / folder / name).metadata.title for folder, name in PDFS.items()}
+    titles = {slug: PdfReader(pdf_of(built, slug)).metadata.title for slug in PDFS}
     assert titles[""] == "Jonas Ødegård – Data engineer – streaming pipelines and warehouses"
-    assert "Acme Streams" in titles["acme/"] and "Globex" in titles["globex/"]
-    assert "Initech" in titles["initech/"]
-    for folder, name in PDFS.items():
-        page = soup(built.out / folder / "index.html")
-        assert page.find("a", href=name) is not None, f"{folder}index.html links its own PDF"
-        assert "Jonas Ødegård" in PdfReader(built.out / folder / name).pages[0].extract_text()
+    assert "Acme Streams" in titles["acme"] and "Globex" in titles["globex"]
+    assert "Initech" in titles["initech"]
+    for slug, name in PDFS.items():
+        page = soup(pdf_of(built, slug).parent / "index.html")
+        assert page.find("a", href=name) is not None, f"{slug or 'the general'} page links its own PDF"
+        assert "Jonas Ødegård" in PdfReader(pdf_of(built, slug)).pages[0].extract_text()
 
 
 def test_only_listed_jobs_are_linked_from_the_index_and_in_the_sitemap(built: Built) -> None:
@@ -158,15 +175,91 @@ def test_only_listed_jobs_are_linked_from_the_index_and_in_the_sitemap(built: Bu
 
 
 def test_job_pages_are_noindex_and_carry_canonical_urls(built: Built) -> None:
-    def robots(folder: str) -> str:
-        return soup(built.out / folder / "index.html").find("meta", attrs={"name": "robots"})["content"]
+    def robots(slug: str) -> str:
+        page = built.out / folder(built.directory, slug) / "index.html"
+        return soup(page).find("meta", attrs={"name": "robots"})["content"]
 
-    assert robots("") == robots("acme/") == "index, follow"  # acme is listed, as in the sitemap
-    assert robots("globex/") == robots("initech/") == "noindex"
-    for folder in ("", "acme/", "globex/"):
-        page = soup(built.out / folder / "index.html")
-        assert page.find("link", rel="canonical")["href"] == BASE + folder
-        assert page.find("meta", property="og:url")["content"] == BASE + folder
+    assert robots("") == robots("acme") == "index, follow"  # acme is listed, as in the sitemap
+    assert robots("globex") == robots("initech") == "noindex"
+    for slug in ("", "acme", "globex"):
+        page = soup(built.out / folder(built.directory, slug) / "index.html")
+        url = BASE + folder(built.directory, slug)
+        assert page.find("link", rel="canonical")["href"] == url
+        assert page.find("meta", property="og:url")["content"] == url
+
+
+def published_text(path: Path) -> str:
+    """What a published file says: a PDF's text and metadata, any other file's bytes as text."""
+    if path.suffix == ".pdf":
+        reader = PdfReader(path)
+        metadata = map(str, reader.metadata.values())
+        return " ".join([*(page.extract_text() for page in reader.pages), *metadata])
+    return path.read_bytes().decode("utf-8", "replace")
+
+
+def test_no_file_outside_an_unlisted_jobs_folder_names_it(built: Built) -> None:
+    """Index, sitemap, robots.txt, 404, CNAME, assets and the other jobs' pages and PDFs:
+    none of them names an unlisted job, its company or its secret folder."""
+    workspace = load_workspace(built.directory)
+    folders = job_folders(workspace)
+    unlisted = {slug: job for slug, job in workspace.jobs.items() if not job.listed}
+    assert set(unlisted) == {"globex", "initech"}
+    files = [p for p in built.out.rglob("*") if p.is_file()]
+    for slug, job in unlisted.items():
+        secrets = {slug, job.company, folders[slug].rstrip("/"), read_tokens(built.directory)[slug]}
+        own = built.out / folders[slug]
+        outside = [p for p in files if not p.is_relative_to(own)]
+        assert len(outside) > 10 and any(p.suffix == ".pdf" for p in outside)
+        for path in outside:
+            text = published_text(path).lower()
+            named = [s for s in secrets if s.lower() in text]
+            assert not named, f"{path.relative_to(built.out)} names {named}"
+    for slug, job in workspace.jobs.items():  # the check itself can fail: a job's own page names it
+        assert job.company in published_text(built.out / folders[slug] / "index.html")
+
+
+def test_unlisted_folders_are_random_and_stable(built: Built, tmp_path: Path) -> None:
+    tokens = read_tokens(built.directory)
+    assert all(len(token) == 16 and int(token, 16) >= 0 for token in tokens.values()), "64 bits, hex"
+    assert len(set(tokens.values())) == len(tokens)
+    elsewhere = copy_profile(built.directory, tmp_path / "clone")  # another machine, the same committed file
+    build_site(elsewhere, tmp_path / "site", pdf=False)
+    assert read_tokens(elsewhere) == tokens
+    assert {p.name for p in (tmp_path / "site").iterdir() if p.is_dir()} == \
+           {"assets", "acme", *(f"{slug}-{token}" for slug, token in tokens.items())}
+    fresh = copy_profile(FIXTURE, tmp_path / "fresh")  # a profile without the file gets new tokens
+    build_site(fresh, tmp_path / "fresh-site", pdf=False)
+    assert set(read_tokens(fresh)) == set(tokens)
+    assert not set(read_tokens(fresh).values()) & set(tokens.values())
+
+
+def test_rotate_gives_a_new_address_and_the_old_one_disappears(copied: Built) -> None:
+    old = folder(copied.directory, "globex")
+    run = CliRunner().invoke(cli, ["rotate", "globex", str(copied.directory)])
+    assert run.exit_code == 0, run.output
+    new = folder(copied.directory, "globex")
+    assert new != old and new.startswith("globex-") and run.stdout.strip() == f"new address: {new}"
+    assert f"old address: {old}" in run.stderr
+    assert folder(copied.directory, "initech") in {p.name + "/" for p in copied.out.iterdir()}, "others kept"
+    build_site(copied.directory, copied.out, pdf=False, base_url=BASE)
+    assert (copied.out / new / "index.html").is_file() and not (copied.out / old).exists()
+    listed = CliRunner().invoke(cli, ["rotate", "acme", str(copied.directory)])
+    assert listed.exit_code == 2 and "is listed" in listed.stderr and "Traceback" not in listed.output
+    unknown = CliRunner().invoke(cli, ["rotate", "globx", str(copied.directory)])
+    assert unknown.exit_code == 2 and "did you mean 'globex'" in unknown.stderr
+
+
+def test_a_damaged_tokens_file_is_reported_by_line(copied: Built) -> None:
+    tokens = copied.directory / ".cvsite" / "tokens.yaml"
+    lines = tokens.read_text("utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.startswith("initech:"))
+    lines[line - 1] = "initech: guessable"
+    tokens.write_text("\n".join(lines) + "\n", "utf-8")
+    before = snapshot(copied.out)
+    run = CliRunner().invoke(cli, ["build", str(copied.directory), "-o", str(copied.out), "--no-pdf"])
+    assert run.exit_code == 2 and "Traceback" not in run.output
+    assert f"{tokens}:{line}:" in run.stderr and "hex digits" in run.stderr
+    assert snapshot(copied.out) == before
 
 
 # -- links ---------------------------------------------------------------------------
@@ -390,10 +483,13 @@ def test_a_foreign_folder_is_replaced_only_with_force_and_nothing_outside_is_tou
     build_site(directory, out, pdf=False, force=True)
     after = snapshot(tmp_path)
     assert not (out / "holiday.jpg").exists() and (out / "index.html").is_file()
-    assert {k: v for k, v in after.items() if not k.startswith("photos/")} == \
+    state = {".photos.cvsite-manifest.json", "cv/.cvsite/tokens.yaml"}  # the build's own, beside OUT
+    assert state <= set(after)
+    assert {k: v for k, v in after.items() if not k.startswith("photos/") and k not in state} == \
            {k: v for k, v in before.items() if not k.startswith("photos/")}
     assert (tmp_path / ".photos.backup").is_dir()
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".photos.backup", "cv", "notes.txt", "photos"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == \
+           [".photos.backup", ".photos.cvsite-manifest.json", "cv", "notes.txt", "photos"]
 
 
 @contextmanager
@@ -467,22 +563,22 @@ def test_running_out_of_space_mid_build_keeps_the_site_and_says_why(tmp_path: Pa
 
 
 def test_a_rebuild_with_nothing_changed_renders_no_pdf(copied: Built) -> None:
-    before = pdf_stats(copied.out)
+    before = pdf_stats(copied)
     result = build_site(copied.directory, copied.out, base_url=BASE)
     assert (result.pdfs_rendered, result.pdfs_reused, result.pages_reused) == (0, 4, 4)
-    assert pdf_stats(copied.out) == before, "the same files: not rewritten, not even copied"
+    assert pdf_stats(copied) == before, "the same files: not rewritten, not even copied"
 
 
 def test_editing_one_job_rerenders_only_that_jobs_outputs(copied: Built) -> None:
-    before = pdf_stats(copied.out)
-    old_pdf = (copied.out / "globex" / PDFS["globex/"]).read_bytes()
+    before = pdf_stats(copied)
+    old_pdf = pdf_of(copied, "globex").read_bytes()
     edit(copied.directory / "jobs" / "globex.yaml", "role: Analytics", "role: Senior Analytics")
     result = build_site(copied.directory, copied.out, base_url=BASE)
     assert (result.pdfs_rendered, result.pdfs_reused, result.pages_reused) == (1, 3, 3)
-    after = pdf_stats(copied.out)
-    assert {k for k in before if before[k] != after[k]} == {"globex/"}
-    assert (copied.out / "globex" / PDFS["globex/"]).read_bytes() != old_pdf
-    assert "Senior Analytics Engineer" in PdfReader(copied.out / "globex" / PDFS["globex/"]).metadata.title
+    after = pdf_stats(copied)
+    assert {k for k in before if before[k] != after[k]} == {"globex"}
+    assert pdf_of(copied, "globex").read_bytes() != old_pdf
+    assert "Senior Analytics Engineer" in PdfReader(pdf_of(copied, "globex")).metadata.title
 
 
 def test_editing_the_profile_rerenders_what_depends_on_it(copied: Built) -> None:
@@ -490,13 +586,13 @@ def test_editing_the_profile_rerenders_what_depends_on_it(copied: Built) -> None
     result = build_site(copied.directory, copied.out, base_url=BASE)
     assert result.pdfs_rendered == 0, "the domain only feeds CNAME"
     assert (copied.out / "CNAME").read_text("utf-8") == "jonas.example\n"
-    before = pdf_stats(copied.out)
+    before = pdf_stats(copied)
     edit(copied.directory / "profile.yaml", "I keep data fresh", "I keep data fast, fresh")
     result = build_site(copied.directory, copied.out, base_url=BASE)
     assert (result.pdfs_rendered, result.pdfs_reused, result.pages_reused) == (4, 0, 0)
-    after = pdf_stats(copied.out)
+    after = pdf_stats(copied)
     assert all(before[k] != after[k] for k in before)
-    assert "fast, fresh" in PdfReader(copied.out / PDFS[""]).pages[0].extract_text()
+    assert "fast, fresh" in PdfReader(pdf_of(copied, "")).pages[0].extract_text()
 
 
 def test_a_theme_override_rerenders_and_is_published(copied: Built) -> None:
@@ -512,14 +608,14 @@ def test_a_theme_override_rerenders_and_is_published(copied: Built) -> None:
 
 def test_no_pdf_keeps_earlier_pdfs_linked(copied: Built) -> None:
     edit(copied.directory / "jobs" / "globex.yaml", "role: Analytics Engineer", "role: Data Analyst")
-    before = pdf_stats(copied.out)
+    before = pdf_stats(copied)
     result = build_site(copied.directory, copied.out, pdf=False, base_url=BASE)
     assert result.pdfs_rendered == 0 and result.pdfs_reused == 3 and result.pdfs_stale == 1
     assert "1 out of date (--no-pdf)" in result.summary()
-    assert pdf_stats(copied.out) == before
-    page = soup(copied.out / "globex" / "index.html")
+    assert pdf_stats(copied) == before
+    page = soup(pdf_of(copied, "globex").parent / "index.html")
     assert "Data Analyst" in page.title.text
-    assert page.find("a", href=PDFS["globex/"]) is not None
+    assert page.find("a", href=PDFS["globex"]) is not None
     result = build_site(copied.directory, copied.out, base_url=BASE)
     assert result.pdfs_rendered == 1, "the next full build renders the out-of-date PDF"
 
@@ -536,14 +632,15 @@ def test_no_pdf_on_a_fresh_site_links_no_pdf(tmp_path: Path) -> None:
 
 
 def test_job_selection_renders_only_that_job_and_keeps_the_others(copied: Built) -> None:
-    globex_before = {k: v for k, v in snapshot(copied.out).items() if k.startswith("globex/")}
+    globex = folder(copied.directory, "globex")
+    globex_before = {k: v for k, v in snapshot(copied.out).items() if k.startswith(globex)}
     edit(copied.directory / "jobs" / "acme.yaml", "role: Staff", "role: Principal")
     edit(copied.directory / "jobs" / "globex.yaml", "role: Analytics Engineer", "role: Data Analyst")
     result = build_site(copied.directory, copied.out, jobs=["acme"], base_url=BASE)
     assert (result.pages, result.pdfs_rendered, result.pdfs_reused) == (2, 1, 1)
-    assert "Principal" in PdfReader(copied.out / "acme" / PDFS["acme/"]).metadata.title
-    assert {k: v for k, v in snapshot(copied.out).items() if k.startswith("globex/")} == globex_before
-    assert (copied.out / "initech" / PDFS["initech/"]).is_file()
+    assert "Principal" in PdfReader(pdf_of(copied, "acme")).metadata.title
+    assert {k: v for k, v in snapshot(copied.out).items() if k.startswith(globex)} == globex_before
+    assert pdf_of(copied, "initech").is_file()
     assert soup(copied.out / "index.html").find("a", href="acme/index.html") is not None
 
 
@@ -615,6 +712,20 @@ def test_the_summary_line_and_quiet(copied: Built) -> None:
     assert len(quiet.stderr.splitlines()) == 1 and SUMMARY.match(quiet.stderr) and quiet.stdout == ""
 
 
+def test_build_prints_each_unlisted_jobs_address(copied: Built) -> None:
+    args = ["build", str(copied.directory), "-o", str(copied.out), "--no-pdf"]
+    with_base = CliRunner().invoke(cli, [*args, "--base-url", BASE])
+    assert with_base.exit_code == 0, with_base.output
+    urls = [line.split()[-1] for line in with_base.stdout.splitlines()]
+    assert urls == [BASE + folder(copied.directory, slug) for slug in ("globex", "initech")]
+    for url in urls:
+        assert (copied.out / url.removeprefix(BASE) / "index.html").is_file()
+    without = CliRunner().invoke(cli, args)
+    assert [line.split()[-1] for line in without.stdout.splitlines()] == \
+           [folder(copied.directory, slug) for slug in ("globex", "initech")]
+    assert "--base-url" in without.stderr
+
+
 def test_init_then_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     runner = CliRunner()
     directory = tmp_path / "me"
@@ -627,7 +738,7 @@ def test_init_then_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert list(temporary.iterdir()) == [], "no temporary font folders left behind"
     out = directory / "site"
     jobs = [p.stem for p in (directory / "jobs").glob("*.yaml")]
-    assert jobs and all((out / slug / "index.html").is_file() for slug in jobs)
+    assert jobs and all((out / folder(directory, slug) / "index.html").is_file() for slug in jobs)
     assert len(list(out.rglob("*.pdf"))) == len(jobs) + 1
     match = SUMMARY.match(run.stderr.splitlines()[-1])
     assert match and match.group(3) == str(len(jobs) + 1)

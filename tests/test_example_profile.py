@@ -17,9 +17,10 @@ from pypdf import PdfReader
 
 from cvsite.build import build_site
 from cvsite.filenames import pdf_file_name
-from cvsite.loader import load_workspace
+from cvsite.loader import Workspace, load_workspace
 from cvsite.tailor import tailor
 from cvsite.themes import available_themes
+from cvsite.tokens import job_folders
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "example_profile"
 THEMES = available_themes()
@@ -102,12 +103,13 @@ def test_job_pages_link_their_pdf_and_the_pdf_exists(site: tuple[Path, Path]) ->
     workspace = load_workspace(source)
     for slug, job in workspace.jobs.items():
         name = pdf_file_name(workspace.profile.name, job.company)
-        links = [a["href"] for a in _soup(out / slug / "index.html").find_all("a", href=True)]
-        assert name in links and (out / slug / name).is_file()
+        folder = out / job_folders(workspace)[slug]
+        links = [a["href"] for a in _soup(folder / "index.html").find_all("a", href=True)]
+        assert name in links and (folder / name).is_file()
 
 
-def _pdf(out: Path, slug: str | None, company: str | None) -> PdfReader:
-    folder = out / slug if slug else out
+def _pdf(out: Path, workspace: Workspace, slug: str, company: str) -> PdfReader:
+    folder = out / job_folders(workspace)[slug]
     return PdfReader(io.BytesIO((folder / pdf_file_name("Marta Wiśniewska", company)).read_bytes()))
 
 
@@ -119,7 +121,7 @@ def test_pdfs_fit_carry_metadata_links_and_relevance_order(site: tuple[Path, Pat
     source, out = site
     workspace = load_workspace(source)
     for slug, job in workspace.jobs.items():
-        reader = _pdf(out, slug, job.company)
+        reader = _pdf(out, workspace, slug, job.company)
         assert len(reader.pages) <= (job.pdf.max_pages or 99)
         meta = reader.metadata
         assert meta.title and "Marta Wiśniewska" in meta.title
@@ -143,9 +145,9 @@ def test_excluded_items_are_absent_from_html_pdf_and_metadata(site: tuple[Path, 
     checked = 0
     for slug, job in workspace.jobs.items():
         excluded = tailor(workspace, slug).excluded
-        reader = _pdf(out, slug, job.company)
+        reader = _pdf(out, workspace, slug, job.company)
         pdf_text = _text(reader) + json.dumps({k: str(v) for k, v in reader.metadata.items()})
-        html = (out / slug / "index.html").read_text("utf-8")
+        html = (out / job_folders(workspace)[slug] / "index.html").read_text("utf-8")
         for ranked in excluded:
             marker = getattr(ranked.item, "title", None) or getattr(ranked.item, "role", "")
             assert marker not in html, f"{slug}: excluded {marker!r} in HTML"

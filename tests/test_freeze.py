@@ -17,6 +17,7 @@ from cvsite.errors import CvsiteError
 from cvsite.explain import as_json, explain, sent_changes
 from cvsite.freeze import RECORD, SENT, UNFROZEN, freeze_job, sent_records, unfreeze_job
 from cvsite.loader import load_workspace
+from cvsite.tokens import job_folders
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 
@@ -73,9 +74,10 @@ def test_frozen_job_survives_profile_and_theme_changes_byte_for_byte(profile: Pa
     stored = tree(profile / SENT / "acme")
     stored.pop(RECORD)
     assert tree(out / "acme") == stored
-    assert "Principal Data Engineer" in (out / "globex" / "index.html").read_text("utf-8")
+    globex = job_folders(load_workspace(profile))["globex"]
+    assert "Principal Data Engineer" in (out / globex / "index.html").read_text("utf-8")
     assert "Principal Data Engineer" not in (out / "acme" / "index.html").read_text("utf-8")
-    assert tree(out / "globex") != tree(tmp_path / "before" / "globex")
+    assert tree(out / globex) != tree(tmp_path / "before" / globex)
 
 
 def test_unfreeze_goes_back_to_live_and_keeps_the_sent_copy(profile: Path, tmp_path: Path) -> None:
@@ -89,11 +91,11 @@ def test_unfreeze_goes_back_to_live_and_keeps_the_sent_copy(profile: Path, tmp_p
 
 
 def test_freezing_twice_is_refused_and_unfreezing_a_live_job_suggests(profile: Path) -> None:
-    with pytest.raises(CvsiteError, match="frozen on .* already; run `cvsite unfreeze acme`"):
+    with pytest.raises(CvsiteError, match=r"frozen on .* already; run `cvsite unfreeze acme`"):
         freeze_job(profile, "acme")
-    with pytest.raises(CvsiteError, match="not frozen .*did you mean 'acme'"):
+    with pytest.raises(CvsiteError, match=r"not frozen .*did you mean 'acme'"):
         unfreeze_job(profile, "acmee")
-    with pytest.raises(CvsiteError, match="no job 'globx'.*did you mean 'globex'"):
+    with pytest.raises(CvsiteError, match=r"no job 'globx'.*did you mean 'globex'"):
         freeze_job(profile, "globx")
 
 
@@ -155,5 +157,5 @@ def test_check_knows_what_was_frozen(profile: Path) -> None:
     text = (profile / "profile.yaml").read_text("utf-8")
     (profile / "profile.yaml").write_text(text.replace("  - id: nordbank", "  - id: nordbank-ab"), "utf-8")
     problems = [p for p in run_checks(load_workspace(profile)) if (p.code or "").startswith("application-")]
-    assert [(p.code, p.file.endswith("acme.yaml")) for p in problems] == [("application-frozen-changed", True)]
+    assert [(p.code, Path(p.file).name) for p in problems] == [("application-frozen-changed", "acme.yaml")]
     assert "experience: nordbank" in problems[0].message

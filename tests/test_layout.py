@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 
 from cvsite.build import build_site
+from cvsite.loader import load_workspace
+from cvsite.tokens import job_folders
 
 try:
     from playwright import sync_api
@@ -34,7 +36,8 @@ except ImportError:
 EXAMPLE = Path(__file__).resolve().parent.parent / "example_profile"
 THEMES = ("modern", "classic")
 JOB = "ml-engineer"
-PAGES = ("index.html", f"{JOB}/index.html")
+# An unlisted job: its folder carries the token committed in example_profile/.cvsite/tokens.yaml.
+PAGES = ("index.html", f"{job_folders(load_workspace(EXAMPLE))[JOB]}index.html")
 # A phone (iPhone SE-like first screen) and a laptop.
 VIEWPORTS = {375: 667, 1280: 800}
 NARROWEST = 320

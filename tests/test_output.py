@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cvsite.errors import CvsiteError
-from cvsite.output import MANIFEST, STAGING_MARK, Manifest, Staging, check_output_dir
+from cvsite.output import LEGACY_MANIFEST, STAGING_MARK, Manifest, Staging, check_output_dir, manifest_file
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -29,19 +29,45 @@ def dead_pid() -> int:
     return process.pid
 
 
+def written_site(out: Path) -> Path:
+    (out / "a").mkdir(parents=True)
+    (out / "a" / "index.html").write_text("page", "utf-8")
+    (out / "b.pdf").write_bytes(b"pdf")
+    return out
+
+
 def test_manifest_round_trip_keeps_hashes_and_notes(tmp_path: Path) -> None:
+    out = written_site(tmp_path / "site")
     manifest = Manifest({"b.pdf": "2", "a/index.html": "1"}, {"b.pdf": {"warnings": ["glyph ✗"]}})
-    manifest.write(tmp_path)
-    again = Manifest.read(tmp_path)
+    manifest.write(out)
+    again = Manifest.read(out)
     assert again == manifest
-    text = (tmp_path / MANIFEST).read_text("utf-8")
+    text = manifest_file(out).read_text("utf-8")
     assert text.index('"a/index.html"') < text.index('"b.pdf"'), "sorted, so the manifest is deterministic"
 
 
-@pytest.mark.parametrize("text", ["not json", "[1, 2]", '{"files": [1]}', '{"files": {}, "notes": 3}'])
+def test_the_manifest_lives_beside_the_site_not_in_it(tmp_path: Path) -> None:
+    out = written_site(tmp_path / "site")
+    Manifest({"b.pdf": "2"}).write(out)
+    assert manifest_file(out) == tmp_path / ".site.cvsite-manifest.json" and manifest_file(out).is_file()
+    assert sorted(tree(out)) == ["a/index.html", "b.pdf"], "nothing of the build's state is published"
+
+
+def test_an_entry_whose_file_changed_is_forgotten(tmp_path: Path) -> None:
+    out = written_site(tmp_path / "site")
+    Manifest({"b.pdf": "2", "a/index.html": "1"}, {"b.pdf": {"warnings": ["w"]}}).write(out)
+    (out / "b.pdf").unlink()
+    (out / "b.pdf").write_bytes(b"another pdf")
+    (out / "a" / "index.html").unlink()
+    assert Manifest.read(out) == Manifest(), "a rewritten or removed file is never reused on trust"
+
+
+@pytest.mark.parametrize("text", ["not json", "[1, 2]", '{"files": [1]}', '{"files": {}, "notes": 3}',
+                                  '{"files": {"b.pdf": "2"}, "stamps": {"b.pdf": 7}}'])
 def test_a_damaged_manifest_reads_as_empty(tmp_path: Path, text: str) -> None:
-    (tmp_path / MANIFEST).write_text(text, "utf-8")
-    assert Manifest.read(tmp_path) == Manifest()
+    out = written_site(tmp_path / "site")
+    manifest_file(out).write_text(text, "utf-8")
+    assert Manifest.read(out) == Manifest()
 
 
 def test_refuses_output_equal_to_or_containing_the_profile(tmp_path: Path) -> None:
@@ -69,9 +95,12 @@ def test_refuses_a_foreign_folder_unless_forced(tmp_path: Path) -> None:
     check_output_dir(source, out, force=True)
     (out / "holiday.jpg").unlink()
     check_output_dir(source, out, force=False)  # empty is fine
-    (out / MANIFEST).write_text('{"files": {}}', "utf-8")
     (out / "index.html").write_text("old", "utf-8")
+    manifest_file(out).write_text('{"files": {}}', "utf-8")
     check_output_dir(source, out, force=False)  # ours
+    manifest_file(out).unlink()
+    (out / LEGACY_MANIFEST).write_text('{"files": {}}', "utf-8")
+    check_output_dir(source, out, force=False)  # ours, from a version that kept the manifest inside
 
 
 def test_refuses_a_file_as_output(tmp_path: Path) -> None:
@@ -90,7 +119,8 @@ def test_commit_swaps_the_new_tree_in_and_removes_the_old(tmp_path: Path) -> Non
     assert staging.path.parent == out.parent and (staging.path / STAGING_MARK).is_file()
     staging.write_text("a/index.html", "new")
     staging.commit(Manifest({"a/index.html": "h"}))
-    assert tree(out) == {"a/index.html": b"new", MANIFEST: (out / MANIFEST).read_bytes()}
+    assert tree(out) == {"a/index.html": b"new"}
+    assert Manifest.read(out) == Manifest({"a/index.html": "h"})
     assert staging_leftovers(out) == []
     assert neighbour.read_text("utf-8") == "mine"
 
@@ -141,17 +171,16 @@ def test_stale_staging_folders_of_dead_builds_are_removed(tmp_path: Path) -> Non
     out = tmp_path / "site"
     pid = dead_pid()
     marked = tmp_path / f".site.cvsite-staging-{pid}-1"  # killed while building
-    committing = tmp_path / f".site.cvsite-staging-{pid}-2"  # killed between manifest and swap
+    swapped = tmp_path / f".site.cvsite-staging-{pid}-2"  # killed after the swap: the previous OUT
     alive = tmp_path / f".site.cvsite-staging-{os.getpid()}-99"  # another build, still running
-    foreign = tmp_path / f".site.cvsite-staging-{pid}-3"  # not ours: no mark, no manifest
-    for folder in (marked, committing, alive, foreign):
+    foreign = tmp_path / f".site.cvsite-staging-{pid}-notes"  # not a name a build gives
+    for folder in (marked, swapped, alive, foreign):
         folder.mkdir()
         (folder / "index.html").write_text("x", "utf-8")
     (marked / STAGING_MARK).touch()
-    (committing / MANIFEST).write_text("{}", "utf-8")
     (alive / STAGING_MARK).touch()
     staging = Staging(out)
-    assert not marked.exists() and not committing.exists()
+    assert not marked.exists() and not swapped.exists()
     assert alive.exists() and foreign.exists(), "only dead builds' own folders go"
     staging.discard()
 
@@ -162,7 +191,22 @@ def test_a_fallback_swap_killed_halfway_is_undone(tmp_path: Path) -> None:
     parked = tmp_path / f".site.cvsite-staging-{dead_pid()}-1-previous"
     parked.mkdir()
     (parked / "index.html").write_text("previous", "utf-8")
-    (parked / MANIFEST).write_text('{"files": {}}', "utf-8")
     staging = Staging(out)
     assert (out / "index.html").read_text("utf-8") == "previous"
     staging.discard()
+
+
+def test_a_build_killed_between_manifest_and_swap_reuses_only_what_it_shares(tmp_path: Path) -> None:
+    """The manifest beside OUT is written just before the swap: if the swap never happens, its
+    entries describe the staging folder, and only files OUT shares with it (hard links) count."""
+    out = tmp_path / "site"
+    first = Staging(out)
+    first.write_text("a.html", "first a")
+    first.write_text("b.html", "first b")
+    first.commit(Manifest({"a.html": "key-a1", "b.html": "key-b1"}))
+    second = Staging(out)
+    assert second.reuse("a.html")  # unchanged: a hard link to OUT's file
+    second.write_text("b.html", "second b, another length")
+    Manifest({"a.html": "key-a1", "b.html": "key-b2"}).write(out, tree=second.path)  # ... killed here
+    assert Manifest.read(out) == Manifest({"a.html": "key-a1"}), "b.html in OUT is not the one recorded"
+    second.discard()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,7 @@ from click.testing import CliRunner
 
 from cvsite.checking import check_directory
 from cvsite.cli import cli
+from cvsite.deploy import DEFAULT_BRANCH
 from cvsite.errors import CvsiteError
 from cvsite.loader import load_workspace
 from cvsite.model import Job
@@ -44,12 +48,13 @@ def profile_dir(tmp_path: Path) -> Path:
 
 
 def test_init_writes_a_commented_profile_that_loads(tmp_path: Path) -> None:
-    written = init_profile(tmp_path / "cv")
+    result = init_profile(tmp_path / "cv")
     root = tmp_path / "cv"
-    assert {p.relative_to(root).as_posix() for p in written} == {
+    assert {p.as_posix() for p in result.written} == {
         "profile.yaml", "jobs/example-job.yaml", "jobs/example-job.txt",
-        ".cvsite/profile.schema.json", ".cvsite/job.schema.json",
+        ".cvsite/profile.schema.json", ".cvsite/job.schema.json", ".gitignore",
     }
+    assert not result.existing_profile and result.replaced == result.kept == [] and result.backup is None
     profile_text = (root / "profile.yaml").read_text(encoding="utf-8")
     job_text = (root / "jobs/example-job.yaml").read_text(encoding="utf-8")
     assert profile_text.splitlines()[0] == "# yaml-language-server: $schema=.cvsite/profile.schema.json"
@@ -79,37 +84,77 @@ def test_example_job_is_well_covered_by_the_sample_profile(profile_dir: Path) ->
     assert first.matched, "the top item of the example job should match the posting"
 
 
-def test_init_twice_refuses_and_writes_nothing(tmp_path: Path) -> None:
-    init_profile(tmp_path)
-    (tmp_path / "profile.yaml").write_text("name: Me\nheadline: Mine\n", encoding="utf-8")
-    (tmp_path / "jobs" / "example-job.txt").unlink()
-    before = snapshot(tmp_path)
-    with pytest.raises(CvsiteError) as caught:
-        init_profile(tmp_path, github_pages=True)
-    named = {Path(p.file).name for p in caught.value.problems}
-    assert {"profile.yaml", "example-job.yaml", "profile.schema.json"} <= named
-    assert "example-job.txt" not in named
-    assert snapshot(tmp_path) == before
+def my_profile(root: Path) -> Path:
+    """A profile someone has worked on: their own person, jobs, posting, theme and tokens."""
+    (root / "jobs").mkdir(parents=True)
+    (root / "profile.yaml").write_text("name: Ada Example\nheadline: Mine, not the sample\n", "utf-8")
+    (root / "jobs" / "acme.yaml").write_text("company: Acme\nrole: Engineer\nposting: acme.txt\n", "utf-8")
+    (root / "jobs" / "acme.txt").write_text("The ad I applied to.\n", "utf-8")
+    (root / "theme").mkdir()
+    (root / "theme" / "style.css").write_text("body { color: teal; }\n", "utf-8")
+    (root / ".cvsite").mkdir()
+    (root / ".cvsite" / "tokens.yaml").write_text('acme: "0123456789abcdef"\n', "utf-8")
+    return root
 
 
-def test_cli_init_refusal_names_the_file_and_exits_2(tmp_path: Path) -> None:
-    runner = CliRunner()
-    assert runner.invoke(cli, ["init", str(tmp_path)]).exit_code == 0
-    result = runner.invoke(cli, ["init", str(tmp_path)])
-    assert result.exit_code == 2
-    assert f"{tmp_path / 'profile.yaml'}" in result.output
-    assert "already exists; use --force" in result.output
-    assert "Traceback" not in result.output
-
-
-def test_init_force_overwrites(tmp_path: Path) -> None:
-    init_profile(tmp_path)
-    (tmp_path / "profile.yaml").write_text("name: Me\nheadline: Mine\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["init", str(tmp_path), "--force", "--github-pages"])
+def test_an_existing_profile_survives_init_github_pages_byte_for_byte(tmp_path: Path) -> None:
+    root = my_profile(tmp_path / "cv")
+    before = snapshot(root)
+    result = CliRunner().invoke(cli, ["init", str(root), "--github-pages"])
     assert result.exit_code == 0, result.output
-    assert "Maja Lindqvist" in (tmp_path / "profile.yaml").read_text(encoding="utf-8")
-    assert (tmp_path / WORKFLOW_FILE).is_file()
-    assert "Settings → Pages" in result.output
+    after = snapshot(root)
+    assert {k: v for k, v in after.items() if k in before} == before, "nothing of the user's changed"
+    added = {".github/workflows/pages.yml", ".gitignore", ".cvsite/profile.schema.json",
+             ".cvsite/job.schema.json"}
+    assert set(after) - set(before) == added, "only what was missing; no sample person, no example job"
+    for path in sorted(added):
+        assert f"added {root / path}" in result.output
+    assert "already holds a profile: left profile.yaml and jobs/ as they were" in result.output
+    again = CliRunner().invoke(cli, ["init", str(root), "--github-pages"])
+    assert again.exit_code == 0 and "nothing to add" in again.output and snapshot(root) == after
+
+
+def test_init_in_a_profile_without_jobs_adds_no_example_job(tmp_path: Path) -> None:
+    (tmp_path / "profile.yaml").write_text("name: Ada Example\nheadline: Mine\n", "utf-8")
+    result = init_profile(tmp_path)
+    assert result.existing_profile and not (tmp_path / "jobs").exists()
+    assert (tmp_path / "profile.yaml").read_text("utf-8") == "name: Ada Example\nheadline: Mine\n"
+
+
+def test_force_replaces_only_cvsites_files_and_keeps_a_backup(tmp_path: Path) -> None:
+    root = my_profile(tmp_path / "cv")
+    init_profile(root, github_pages=True)
+    (root / ".gitignore").write_text("my-own-ignores/\n", "utf-8")
+    (root / WORKFLOW_FILE).write_text("name: my edited workflow\n", "utf-8")
+    user_files = {k: v for k, v in snapshot(root).items()
+                  if k.startswith(("jobs/", "theme/")) or k in ("profile.yaml", ".cvsite/tokens.yaml")}
+    plain = CliRunner().invoke(cli, ["init", str(root), "--github-pages"])
+    assert plain.exit_code == 0 and f"kept {root / '.gitignore'}: it differs" in plain.output
+    assert (root / ".gitignore").read_text("utf-8") == "my-own-ignores/\n", "without --force, kept"
+    result = CliRunner().invoke(cli, ["init", str(root), "--github-pages", "--force"])
+    assert result.exit_code == 0, result.output
+    (backup,) = (root / ".cvsite" / "backup").iterdir()
+    assert (backup / ".gitignore").read_text("utf-8") == "my-own-ignores/\n"
+    assert (backup / WORKFLOW_FILE).read_text("utf-8") == "name: my edited workflow\n"
+    assert sorted(p.relative_to(backup).as_posix() for p in backup.rglob("*") if p.is_file()) == \
+           [".github/workflows/pages.yml", ".gitignore"], "only what was replaced, nothing unchanged"
+    assert f"replaced {root / '.gitignore'} (the old one is in {backup})" in result.output
+    assert "Publish CV site" in (root / WORKFLOW_FILE).read_text("utf-8")
+    after = snapshot(root)
+    assert {k: after[k] for k in user_files} == user_files, "profile.yaml, jobs/, theme/ and tokens never"
+
+
+def test_the_gitignore_keeps_the_site_out_and_the_tokens_in(tmp_path: Path) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    init_profile(tmp_path)
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    paths = ["site/index.html", ".site.cvsite-manifest.json", ".site.cvsite-staging-12-1/index.html",
+             ".cvsite/backup/20260101-120000/.gitignore", ".cvsite/tokens.yaml", "profile.yaml",
+             "jobs/example-job.yaml", ".cvsite/job.schema.json"]
+    done = subprocess.run(["git", "check-ignore", "--no-index", *paths], cwd=tmp_path, capture_output=True,
+                          text=True)
+    assert done.stdout.split() == paths[:4], "build output ignored; the profile and its tokens committed"
 
 
 def test_init_refuses_a_file_as_directory(tmp_path: Path) -> None:
@@ -119,39 +164,55 @@ def test_init_refuses_a_file_as_directory(tmp_path: Path) -> None:
         init_profile(target)
 
 
-def _steps(job: dict) -> dict[str, dict]:
-    return {step["uses"].split("@")[0]: step for step in job["steps"] if "uses" in step}
+KNOWN_ACTIONS = {  # action -> the release tags that exist and do what the workflow needs
+    "actions/checkout": {"v4"},
+    "actions/configure-pages": {"v5"},
+    "actions/upload-pages-artifact": {"v3"},
+    "actions/deploy-pages": {"v4"},
+}
+INSTALLERS = re.compile(r"\b(?:pip3?|pipx|uv pip|npm|yarn|gem|apt-get|apt|brew|cargo) (?:install|add)\b")
 
 
-def test_github_pages_workflow(tmp_path: Path) -> None:
+def workflow_steps(workflow: dict) -> list[dict]:
+    return [step for job in workflow["jobs"].values() for step in job["steps"]]
+
+
+def test_github_pages_workflow_serves_the_deployed_branch_and_installs_nothing(tmp_path: Path) -> None:
     init_profile(tmp_path, github_pages=True)
     workflow = yaml.safe_load((tmp_path / WORKFLOW_FILE).read_text(encoding="utf-8"))
     triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
     assert triggers["push"]["branches"] == ["main"] and "workflow_dispatch" in triggers
+    assert "gh-pages" not in triggers["push"]["branches"], "a push to gh-pages runs gh-pages' workflows"
     assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
     assert workflow["concurrency"]["group"] == "pages"
+    steps = workflow_steps(workflow)
+    for step in steps:
+        if "uses" in step:
+            action, _, tag = step["uses"].partition("@")
+            assert tag in KNOWN_ACTIONS.get(action, set()), f"unknown action or version: {step['uses']}"
+        for line in step.get("run", "").splitlines():
+            for command in re.split(r"&&|\|\||;|\|", line):
+                words = command.split()
+                assert not words or shutil.which(words[0]) or words[0] in {"cd", "echo", "test"}, line
+            assert not INSTALLERS.search(line), f"installs a package: {line}"
+    uses = [step["uses"].partition("@")[0] for step in steps if "uses" in step]
+    assert uses == ["actions/checkout", "actions/configure-pages", "actions/upload-pages-artifact",
+                    "actions/deploy-pages"], "check out, configure, upload, deploy: in that order"
+    checkout, _, upload, deploy = (step for step in steps if "uses" in step)
+    assert checkout["with"]["ref"] == DEFAULT_BRANCH, "serves the branch `cvsite deploy` pushes"
+    assert upload["with"]["path"] == "."
+    (job,) = workflow["jobs"].values()
+    assert job["environment"]["name"] == "github-pages"
+    assert job["environment"]["url"] == f"${{{{ steps.{deploy['id']}.outputs.page_url }}}}"
 
-    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
-    assert build["runs-on"] == "ubuntu-latest"
-    uses = [step.get("uses") for step in build["steps"]]
-    assert [u for u in uses if u] == ["actions/checkout@v4", "actions/setup-python@v5",
-                                      "actions/configure-pages@v5", "actions/upload-pages-artifact@v4"]
-    runs = [step.get("run", "") for step in build["steps"]]
-    apt = next(r for r in runs if "apt-get install" in r)
-    assert "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-noto-core" in apt
-    install = runs.index(next(r for r in runs if "pip install cvsite" in r))
-    command = next(r for r in runs if r.startswith("cvsite build"))
-    assert command == 'cvsite build . -o _site --base-url "${{ steps.pages.outputs.base_url }}/" --strict'
-    assert _steps(build)["actions/configure-pages"]["id"] == "pages"
-    assert install < runs.index(command)
-    assert uses.index("actions/configure-pages@v5") < runs.index(command) < uses.index(
-        "actions/upload-pages-artifact@v4")
-    assert _steps(build)["actions/upload-pages-artifact"]["with"]["path"] == "_site"
 
-    assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
-    deploy_step = _steps(deploy)["actions/deploy-pages"]
-    assert deploy_step["uses"] == "actions/deploy-pages@v4"
-    assert deploy["environment"]["url"] == f"${{{{ steps.{deploy_step['id']}.outputs.page_url }}}}"
+def test_the_workflow_runs_on_the_branch_the_profile_repository_uses(tmp_path: Path) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    subprocess.run(["git", "init", "-q", "-b", "trunk"], cwd=tmp_path, check=True)
+    init_profile(tmp_path, github_pages=True)
+    workflow = yaml.safe_load((tmp_path / WORKFLOW_FILE).read_text(encoding="utf-8"))
+    assert workflow[True]["push"]["branches"] == ["trunk"]
 
 
 # ---------------------------------------------------------------- new-job

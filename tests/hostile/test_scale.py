@@ -16,6 +16,7 @@ import pytest
 
 from cvsite.errors import CvsiteError
 from cvsite.loader import load_workspace
+from cvsite.tokens import read_tokens, unlisted_folder
 from cvsite.yamlsource import MAX_DEPTH, MAX_FILE_BYTES, parse_yaml
 
 SECTIONS = {"projects": 2000, "experience": 1000, "contributions": 1000, "skills": 600,
@@ -94,9 +95,11 @@ def test_ten_megabyte_profile_with_500_jobs_builds_in_bounded_memory(tmp_path: P
     assert stats["seconds"] < 600  # a generous bound for a shared machine; about 45 s here
     general = (tmp_path / "site" / "index.html").read_text("utf-8")
     assert general.count('class="card"') == SECTIONS["projects"]
-    job_page = (tmp_path / "site" / "job-042" / "index.html").read_text("utf-8")
+    tokens = read_tokens(tmp_path / "cv")  # the jobs are unlisted: each folder carries its token
+    job_page = (tmp_path / "site" / unlisted_folder("job-042", tokens["job-042"]) / "index.html").read_text(
+        "utf-8")
     assert 0 < job_page.count('class="card"') <= 6  # the job's limit held
-    assert (tmp_path / "site" / "job-499" / "index.html").is_file()
+    assert (tmp_path / "site" / unlisted_folder("job-499", tokens["job-499"]) / "index.html").is_file()
 
 
 BILLION_LAUGHS = "".join(f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n"
