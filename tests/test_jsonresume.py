@@ -111,10 +111,10 @@ def test_import_writes_a_profile_directory_that_builds(tmp_path: Path) -> None:
 def test_import_report_says_where_each_section_went(tmp_path: Path) -> None:
     report = import_jsonresume(FULL, tmp_path / "cv")
     mapped = dict(report.mapped)
-    assert mapped["$.work (2)"] == "experience"
+    assert mapped["$.work (2)"] == "experience (no endDate: end: present)"
     assert mapped["$.volunteer (1)"] == "experience (kind: volunteer)"
     assert mapped["$.awards (1)"] == "contributions (kind: award)"
-    assert mapped["$.skills (3)"] == "skills (keywords -> aliases and tags)"
+    assert mapped["$.skills (3)"] == "skills (each keyword a skill in the group `name`)"
     assert mapped["$.basics.profiles[0] (GitHub)"] == "contact.github"
     assert mapped["$.basics.label"] == "headline"
     sections = {"work", "volunteer", "education", "awards", "certificates", "publications", "skills",
@@ -141,7 +141,7 @@ def test_import_maps_every_section(tmp_path: Path) -> None:
     profile = imported(tmp_path)
     work, old, volunteer = profile.experience
     assert (work.kind, work.org, work.role, str(work.start), work.end) == (
-        "work", "Ledgerly", "Senior Backend Engineer", "2021-03", None)
+        "work", "Ledgerly", "Senior Backend Engineer", "2021-03", "present")
     assert work.org_description == "Payments platform for online marketplaces"
     assert [h.text for h in old.highlights][1] == "null"
     assert (volunteer.kind, volunteer.org, str(volunteer.end)) == ("volunteer", "Code Club Berlin", "2023-06")
@@ -153,9 +153,10 @@ def test_import_maps_every_section(tmp_path: Path) -> None:
     assert [e.degree for e in profile.education] == [
         "Master of Science in Computer Science", "Mathematics", "Certificate in Statistics"]
     assert profile.education[0].courses == ["Distributed Systems", "Database Internals"]
-    backend = profile.skills[0]
-    assert (backend.aliases, backend.tags) == (["Go", "PostgreSQL", "Kafka", "C++"],
-                                               ["go", "postgresql", "kafka", "c++"])
+    assert [(s.name, s.group, s.level) for s in profile.skills] == [
+        ("Go", "Backend", "Expert"), ("PostgreSQL", "Backend", "Expert"), ("Kafka", "Backend", "Expert"),
+        ("C++", "Backend", "Expert"), ("Kubernetes", "Operations", "Advanced"),
+        ("Terraform", "Operations", "Advanced"), ("Python", None, None)]
     project = profile.projects[0]
     assert (project.links, project.roles, project.kind, project.entity) == (
         {"website": "https://github.com/adaq/pgledger"}, ["Author", "Maintainer"], "library", "Open source")
@@ -190,7 +191,7 @@ def test_blank_strings_and_nulls_count_as_absent(tmp_path: Path) -> None:
     }), encoding="utf-8")
     profile = imported(tmp_path, source)
     assert profile.contact.website is None and profile.location is None
-    assert profile.experience[0].end is None
+    assert profile.experience[0].end == "present"
     assert [h.text for h in profile.experience[0].highlights] == ["Built the reports"]
 
 
@@ -251,13 +252,27 @@ def test_wrong_types_are_reported_at_their_json_path_and_line() -> None:
     ]
 
 
-def test_unknown_keys_are_reported_with_a_suggestion() -> None:
-    found = problems_of(FIXTURES / "bad_unknown_key.json")
-    assert [p.split(": ", 1)[1] for p in found] == [
-        "$.basics.summmary: unknown key 'summmary' (did you mean 'summary'?)",
-        "$.work[0].hilights: unknown key 'hilights' (did you mean 'highlights'?)",
-        "$.hobbies: unknown key 'hobbies'",
+def test_unknown_keys_are_warnings_with_a_suggestion(tmp_path: Path) -> None:
+    """A typo or a key some theme added is named, and the rest of the document still imports."""
+    reading = read_jsonresume(FIXTURES / "bad_unknown_key.json")
+    assert [str(p).split(": ", 1)[1] for p in reading.unknown] == [
+        "$.basics.summmary: unknown key 'summmary' (did you mean 'summary'?); not imported",
+        "$.work[0].hilights: unknown key 'hilights' (did you mean 'highlights'?); not imported",
+        "$.hobbies: unknown key 'hobbies'; not imported",
     ]
+    assert reading.resume.work[0].name == "Acme"
+    report = import_jsonresume(FIXTURES / "bad_unknown_key.json", tmp_path / "cv")
+    assert "warning: $.work[0].hilights: unknown key 'hilights' (did you mean 'highlights'?); not imported" \
+        in report.lines()
+    assert check_directory(tmp_path / "cv").errors == []
+
+
+def test_unknown_keys_beside_errors_leave_only_the_errors(tmp_path: Path) -> None:
+    source = tmp_path / "resume.json"
+    source.write_text(json.dumps({"basics": {"name": "Sam", "label": "x", "nickname": "S"},
+                                  "work": [{"name": "Acme", "position": "Analyst", "startDate": "soon"}]}))
+    assert [p.split(": ", 1)[1] for p in problems_of(source)] == [
+        "$.work[0].startDate: 'soon' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD"]
 
 
 @pytest.mark.parametrize(("document", "expected"), [
@@ -306,7 +321,9 @@ def test_export_of_a_hand_written_profile_validates(validator: jsonschema.Draft7
     assert [w["name"] for w in work] == [e.org for e in profile.experience if e.kind == "work"]
     assert work[0]["highlights"] == [h.text for h in profile.experience[0].highlights]
     assert "pitch: no JSON Resume field" in result.no_home
-    assert any(note.startswith("skills.group: no JSON Resume field") for note in result.no_home)
+    groups = [(s["name"], s.get("keywords", [])) for s in result.document["skills"]]
+    assert groups[0] == ("Machine learning", [s.name for s in profile.skills[:len(groups[0][1])]])
+    assert [name for _, names in groups for name in names] == [s.name for s in profile.skills if s.group]
 
 
 def test_contribution_kinds_find_a_json_resume_section() -> None:
@@ -334,7 +351,9 @@ def test_project_contribution_and_outcome_become_highlights() -> None:
     [project] = export_jsonresume(profile)["projects"]
     assert project == {"name": "Dashboards", "startDate": "2021", "url": "https://example.org/code",
                        "highlights": ["Built them", "Used daily by 40 people", "Open source"],
-                       "keywords": ["sql"]}
+                       "keywords": ["sql"], "x-cvsite": {
+                           "contribution": "Built them", "outcome": "Used daily by 40 people",
+                           "links": {"code": "https://example.org/code", "demo": "https://example.org/demo"}}}
 
 
 # --- Tailored export ------------------------------------------------------------------------------
@@ -348,7 +367,8 @@ def _ranked(section: str, item: Any, highlights: list[str] | None = None) -> Ran
 def test_tailored_export_follows_the_cv_and_leaves_out_what_it_excludes(tmp_path: Path) -> None:
     profile = imported(tmp_path)
     work, old, volunteer = profile.experience
-    backend, operations, python = profile.skills
+    skills = {skill.name: skill for skill in profile.skills}
+    go, python, terraform = skills["Go"], skills["Python"], skills["Terraform"]
     trimmed = work.model_copy(update={"highlights": [work.highlights[0]]})
     cv = TailoredCV(
         slug="payments",
@@ -356,24 +376,25 @@ def test_tailored_export_follows_the_cv_and_leaves_out_what_it_excludes(tmp_path
                       profile.contact),
         job=Job(company="Payfast", role="Backend engineer"),
         sections=[
-            TailoredSection("skills", [_ranked("skills", python), _ranked("skills", backend)]),
+            TailoredSection("skills", [_ranked("skills", python), _ranked("skills", go)]),
             TailoredSection("experience", [_ranked("experience", old, [old.highlights[1].text]),
                                            _ranked("experience", trimmed, [work.highlights[0].text])],
                             omitted=[_ranked("experience", volunteer)]),
         ],
-        excluded=[RankedItem("skills", operations, 0.0, included=False,
+        excluded=[RankedItem("skills", terraform, 0.0, included=False,
                              why_left_out=Reason("excluded", "tag 'terraform'"))],
         matched_skills=[], coverage=None, theme="modern", language="en", paper="a4", max_pages=None,
     )
     document = export_jsonresume(profile, cv)
     assert list(document)[:4] == ["$schema", "basics", "skills", "work"]
     assert document["basics"]["label"] == "Payments engineer"
-    assert [s["name"] for s in document["skills"]] == ["Python", "Backend"]
+    assert document["skills"] == [{"name": "Python"}, {"name": "Backend", "level": "Expert",
+                                                        "keywords": ["Go"]}]
     assert [w["name"] for w in document["work"]] == ["Kranich Logistik", "Ledgerly"]
     assert document["work"][0]["highlights"] == ["null"]
     assert document["work"][1]["highlights"] == [work.highlights[0].text]
     assert "volunteer" not in document and "projects" not in document
-    assert "Operations" not in json.dumps(document)
+    assert "Terraform" not in json.dumps(document)
     assert document["interests"] == load("full.json")["interests"]
 
 
@@ -392,10 +413,11 @@ def test_tailored_export_from_the_tailoring_stage(
     assert_valid(validator, document)
     assert document["basics"]["label"] == "Payments backend engineer"
     text = json.dumps(document)
-    assert "Operations" not in text and "pgledger" not in text
+    assert "Terraform" not in text and "pgledger" not in text
     skills = cv.section("skills")
     assert skills is not None
-    assert [s["name"] for s in document["skills"]] == [r.item.name for r in skills.items]
+    assert [k for s in document["skills"] for k in s.get("keywords", [s["name"]])] == [
+        r.item.name for r in skills.items]
     experience = cv.section("experience")
     assert experience is not None
     assert [w["name"] for w in document["work"]] == [
