@@ -86,7 +86,18 @@ def _without_blanks(value: Any) -> Any:
     return [v for v in value if not _blank(v)] if isinstance(value, list) else value
 
 
+_BARE_HOST = re.compile(r"^[\w-]+(\.[\w-]+)+(/\S*)?$")
+
+
+def _web(value: Any) -> Any:
+    """`missdirection.example.com` (as the schema's own sample writes it) is a web address."""
+    if isinstance(value, str) and _BARE_HOST.match(value.strip()):
+        return "https://" + value.strip()
+    return value
+
+
 IsoDate = Annotated[str, BeforeValidator(_iso_date)]
+WebUrl = Annotated[Url, BeforeValidator(_web)]
 Email = Annotated[str, BeforeValidator(_email)]
 Words = Annotated[list[Text], BeforeValidator(_without_blanks)]
 
@@ -134,7 +145,7 @@ class JrExtension(_Part):
     kind: Literal[CONTRIBUTION_KINDS] | None = None  # type: ignore[valid-type]
     contribution: str | None = None
     outcome: str | None = None
-    links: dict[str, Url] = Field(default_factory=dict)
+    links: dict[str, WebUrl] = Field(default_factory=dict)
     aliases: dict[str, list[str]] = Field(default_factory=dict)
     tags: dict[str, list[str]] = Field(default_factory=dict)
 
@@ -153,7 +164,7 @@ class JrLocation(_Part):
 class JrProfile(_Part):
     network: str | None = None
     username: str | None = None
-    url: Url | None = None
+    url: WebUrl | None = None
 
 
 class JrBasics(_Part):
@@ -162,7 +173,7 @@ class JrBasics(_Part):
     image: str | None = None
     email: Email | None = None
     phone: str | None = None
-    url: Url | None = None
+    url: WebUrl | None = None
     summary: str | None = None
     location: JrLocation | None = None
     profiles: list[JrProfile] = Field(default_factory=list)
@@ -171,7 +182,7 @@ class JrBasics(_Part):
 class JrWork(_Part):
     name: Text
     position: Text
-    url: Url | None = None
+    url: WebUrl | None = None
     startDate: IsoDate
     endDate: IsoDate | None = None
     summary: str | None = None
@@ -183,7 +194,7 @@ class JrWork(_Part):
 class JrVolunteer(_Part):
     organization: Text
     position: Text
-    url: Url | None = None
+    url: WebUrl | None = None
     startDate: IsoDate
     endDate: IsoDate | None = None
     summary: str | None = None
@@ -192,7 +203,7 @@ class JrVolunteer(_Part):
 
 class JrEducation(_Part):
     institution: Text
-    url: Url | None = None
+    url: WebUrl | None = None
     area: str | None = None
     studyType: str | None = None
     startDate: IsoDate | None = None
@@ -218,14 +229,14 @@ class JrCertificate(_Part):
     name: Text
     date: IsoDate | None = None
     issuer: str | None = None
-    url: Url | None = None
+    url: WebUrl | None = None
 
 
 class JrPublication(_Part):
     name: Text
     publisher: str | None = None
     releaseDate: IsoDate | None = None
-    url: Url | None = None
+    url: WebUrl | None = None
     summary: str | None = None
     x_cvsite: Extension = None
 
@@ -258,7 +269,7 @@ class JrProject(_Part):
     endDate: IsoDate | None = None
     description: str | None = None
     highlights: Words = Field(default_factory=list)
-    url: Url | None = None
+    url: WebUrl | None = None
     roles: Words = Field(default_factory=list)
     entity: str | None = None
     type: str | None = None
@@ -528,7 +539,8 @@ def _place(location: JrLocation | None) -> str | None:
 
 
 def _address(location: JrLocation | None) -> dict[str, Any] | None:
-    if location is None:
+    """The postal address, kept for export; a city alone is the profile's `location`."""
+    if location is None or location.model_dump(exclude_none=True).keys() <= {"city"}:
         return None
     return {"street": location.address, "postal_code": location.postalCode, "city": location.city,
             "region": location.region, "country_code": location.countryCode}

@@ -21,12 +21,15 @@ from cvsite.errors import CvsiteError
 from cvsite.jsonresume import (
     SCHEMA_URL,
     build_export,
+    dump_yaml,
     export_jsonresume,
+    filled_paths,
     import_jsonresume,
+    not_shown,
     read_jsonresume,
 )
 from cvsite.loader import load_workspace
-from cvsite.model import Contribution, Experience, Job, Profile, Project
+from cvsite.model import Contribution, Experience, Job, Profile, Project, kebab
 from cvsite.tailored import Person, RankedHighlight, RankedItem, Reason, TailoredCV, TailoredSection
 
 FIXTURES = Path(__file__).parent / "fixtures" / "jsonresume"
@@ -282,8 +285,8 @@ def test_unknown_keys_beside_errors_leave_only_the_errors(tmp_path: Path) -> Non
      "$.work[0].startDate: is missing"),
     ({"basics": {"name": "Sam", "label": "x"}, "education": [{"institution": "Uni"}]},
      "$.education[0]: needs a studyType or an area"),
-    ({"basics": {"name": "Sam", "label": "x", "url": "example.org"}},
-     "$.basics.url: 'example.org' is not a web address"),
+    ({"basics": {"name": "Sam", "label": "x", "url": "ftp://example.org"}},
+     "$.basics.url: 'ftp://example.org' is not a web address"),
     ({"basics": {"name": "Sam", "label": "x"}, "awards": [{"title": "Prize", "date": "2021-02-30"}]},
      "$.awards[0].date: '2021-02-30' is not a real day"),
     ({"basics": {"name": "Sam", "label": "x"}, "projects": [{"name": "P", "startDate": "Spring 2020"}]},
@@ -574,3 +577,227 @@ def test_round_trip_of_generated_documents(document: dict[str, Any]) -> None:
         profile = load_workspace(Path(folder) / "cv").profile
     assert normalised(export_jsonresume(profile)) == normalised(document)
 
+
+
+# --- What the pages show ----------------------------------------------------------------------------
+
+SAMPLE = FIXTURES / "sample.json"
+_DATE_KEYS = {"startDate", "endDate", "date", "releaseDate"}
+
+
+def _values_at(value: Any, parts: list[str]) -> list[Any]:
+    """Every value of a document at a schema path split into parts (`work[]`, `highlights[]`)."""
+    if not parts:
+        return [value]
+    head, rest = parts[0], parts[1:]
+    key, many = head.removesuffix("[]"), head.endswith("[]")
+    inner = value.get(key) if isinstance(value, dict) else None
+    if inner is None:
+        return []
+    return [found for item in (inner if many else [inner]) for found in _values_at(item, rest)]
+
+
+def _plain(text: str) -> str:
+    """Text without markdown emphasis or any whitespace: markup splits text in different places."""
+    return "".join(text.replace("**", "").split())
+
+
+def _shown_paths(document: dict[str, Any]) -> set[str]:
+    return filled_paths(document) - set(not_shown())
+
+
+def _built(tmp_path: Path, source: Path, theme: str, pdf: bool = False) -> Path:
+    from cvsite.build import build_site
+
+    import_jsonresume(source, tmp_path / "cv")
+    profile = tmp_path / "cv" / "profile.yaml"
+    profile.write_text(profile.read_text("utf-8") + f"theme: {theme}\n", "utf-8")
+    build_site(tmp_path / "cv", tmp_path / "site", pdf=pdf)
+    return tmp_path / "site"
+
+
+def assert_page_shows_every_field(page: Path, document: dict[str, Any]) -> None:
+    from bs4 import BeautifulSoup
+
+    from cvsite.locale import load_locale
+    from cvsite.model import parse_date
+
+    soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+    text = _plain(soup.get_text())
+    hrefs = {a["href"].rstrip("/") for a in soup.find_all("a", href=True)}
+    locale = load_locale("en")
+    missing = []
+    for path in sorted(_shown_paths(document)):
+        for value in _values_at(document, path.removeprefix("$.").split(".")):
+            if value == "":
+                continue
+            key = path.rsplit(".", 1)[-1].removesuffix("[]")
+            if key in _DATE_KEYS:
+                found = _plain(locale.date(parse_date(value))) in text
+            elif key == "url":
+                found = value.rstrip("/") in hrefs or f"https://{value}".rstrip("/") in hrefs
+            else:
+                found = _plain(str(value)) in text
+            if not found:
+                missing.append(f"{path}: {value!r}")
+    assert missing == []
+
+
+def test_not_shown_table_names_only_fields_of_the_schema() -> None:
+    schema_leaves = filled_paths(_leaf_document(load("schema.json")))
+    assert set(not_shown()) <= schema_leaves
+    assert _shown_paths(load("full.json")) == schema_leaves - set(not_shown())
+
+
+def _leaf_document(schema: dict[str, Any]) -> Any:
+    """A document with the text 'x' in every field the schema defines."""
+    if "properties" in schema:
+        return {key: _leaf_document(sub) for key, sub in schema["properties"].items()}
+    if "items" in schema:
+        return [_leaf_document(schema["items"])]
+    return "x"
+
+
+@pytest.mark.parametrize("theme", ["modern", "classic"])
+@pytest.mark.parametrize("source", [FULL, SAMPLE], ids=["full", "sample"])
+def test_page_shows_every_field_the_import_does_not_list_as_not_shown(
+    tmp_path: Path, source: Path, theme: str
+) -> None:
+    """full.json fills every field of the schema, so this proves the not-shown table complete."""
+    site = _built(tmp_path, source, theme)
+    assert check_directory(tmp_path / "cv").errors == []
+    assert_page_shows_every_field(site / "index.html", json.loads(source.read_text("utf-8")))
+
+
+def test_official_sample_imports_with_its_quirks(tmp_path: Path) -> None:
+    """The schema's sample gives a Twitter user name without a url and a project url without https://."""
+    report = import_jsonresume(SAMPLE, tmp_path / "cv")
+    assert report.no_home == [] and report.unknown == []
+    assert {path for path, _ in report.not_shown} == filled_paths(load("sample.json")) & set(not_shown())
+    profile = load_workspace(tmp_path / "cv").profile
+    assert profile.contact.model_extra is not None
+    assert profile.contact.model_extra["Twitter"] == "https://twitter.com/neutralthoughts"
+    assert profile.projects[0].links == {"website": "https://missdirection.example.com"}
+    assert [(s.name, s.group) for s in profile.skills][:2] == [("HTML", "Web Development"),
+                                                               ("CSS", "Web Development")]
+
+
+@pytest.mark.parametrize("theme", ["modern", "classic"])
+def test_project_highlights_reach_the_pdf(tmp_path: Path, theme: str) -> None:
+    from pypdf import PdfReader
+
+    site = _built(tmp_path, SAMPLE, theme, pdf=True)
+    [pdf] = site.glob("*.pdf")
+    text = " ".join(" ".join(page.extract_text() or "" for page in PdfReader(pdf).pages).split())
+    for highlight in load("sample.json")["projects"][0]["highlights"]:
+        assert highlight in text
+    assert "Dec 2013 – Dec 2014" in text
+
+
+# --- Round trip of generated profiles -------------------------------------------------------------
+
+_KIND_ORDER = ("award", "certificate", "publication", "post", "talk", "pull-request", "package", "other")
+maybe = st.none() | text
+tag = st.text(string.ascii_lowercase, min_size=1, max_size=6)
+
+
+@st.composite
+def period(draw: st.DrawFn, current: bool) -> dict[str, Any]:
+    """A start and an end that is absent, current or later than the start."""
+    first, second = sorted([draw(dates()), draw(dates())])
+    end = draw(st.sampled_from(["none", "present", "date"] if current else ["none", "date"]))
+    out: dict[str, Any] = {"start": _iso(first)}
+    if end == "present":
+        out["end"] = "present"
+    elif end == "date" and _iso(second) != _iso(first):
+        out["end"] = _iso(second)
+    return out
+
+
+def item(fields: dict[str, Any], optional: dict[str, Any], dated: Any = None) -> Any:
+    base = st.fixed_dictionaries(fields, optional=optional)
+    return base if dated is None else st.tuples(base, dated).map(lambda pair: {**pair[0], **pair[1]})
+
+
+def _experience(kind: str) -> Any:
+    extra = {"location": text, "org_description": text} if kind == "work" else {}
+    return item({"role": text, "org": text, "kind": st.just(kind)},
+                {"url": url, "summary": text, "highlights": words, **extra}, period(current=True))
+
+
+@st.composite
+def education(draw: st.DrawFn) -> dict[str, Any]:
+    study, area = draw(st.sampled_from([(True, True), (True, False), (False, True)]))
+    names = {"study_type": draw(text) if study else None, "area": draw(text) if area else None}
+    degree = " in ".join(n for n in (names["study_type"], names["area"]) if n)
+    extra = draw(st.fixed_dictionaries({"institution": text}, optional={
+        "url": url, "score": text, "courses": words}))
+    dated = draw(st.none() | period(current=False))
+    return {k: v for k, v in {"degree": degree, **names, **extra, **(dated or {})}.items() if v is not None}
+
+
+@st.composite
+def project(draw: st.DrawFn) -> dict[str, Any]:
+    data = draw(st.fixed_dictionaries({"title": text}, optional={
+        "summary": text, "contribution": text, "outcome": text, "highlights": words, "roles": words,
+        "entity": text, "kind": text, "keywords": words,
+        "links": st.dictionaries(slug, url, max_size=2) | url.map(lambda u: {"website": u}),
+    }))
+    data["tags"] = list(dict.fromkeys(t for t in (kebab(k) for k in data.get("keywords", [])) if t))
+    return {**data, **(draw(st.none() | period(current=False)) or {})}
+
+
+@st.composite
+def contribution(draw: st.DrawFn) -> dict[str, Any]:
+    kind = draw(st.sampled_from(_KIND_ORDER))
+    optional = {"where": text, "date": dates().map(_iso)}
+    if kind != "award":
+        optional["url"] = url
+    if kind != "certificate":
+        optional["summary"] = text
+    return {"kind": kind, **draw(st.fixed_dictionaries({"title": text}, optional=optional))}
+
+
+skill = st.fixed_dictionaries({}, optional={
+    "group": st.sampled_from(["Backend", "Data"]), "level": st.sampled_from(["Expert", "Advanced"]),
+    "aliases": words, "tags": st.lists(tag, max_size=2, unique=True)})
+
+generated_profiles = st.fixed_dictionaries({"name": text, "headline": text}, optional={
+    "location": text, "summary": text, "image": url,
+    "contact": st.fixed_dictionaries({}, optional={
+        "email": slug.map(lambda s: f"{s}@example.org"), "phone": text, "website": url,
+        "github": slug, "linkedin": slug, "Mastodon": url}),
+    "experience": st.tuples(st.lists(_experience("work"), max_size=2),
+                            st.lists(_experience("volunteer"), max_size=2)).map(lambda p: p[0] + p[1]),
+    "projects": st.lists(project(), max_size=2),
+    "contributions": st.lists(contribution(), max_size=4).map(
+        lambda items: sorted(items, key=lambda c: _KIND_ORDER.index(c["kind"]))),
+    "education": st.lists(education(), max_size=2),
+    "skills": st.lists(st.tuples(text, skill), max_size=5, unique_by=lambda pair: pair[0]).map(
+        lambda pairs: [{"name": name, **rest} for name, rest in pairs]),
+    "languages": st.lists(item({"name": text}, {"level": text}), max_size=2),
+    "interests": st.lists(item({"name": text}, {"keywords": words}), max_size=2),
+    "references": st.lists(item({"name": text}, {"reference": text}), max_size=2),
+    "meta": st.fixed_dictionaries({"version": text}, optional={"canonical": url, "last_modified": text}),
+})
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(generated_profiles)
+def test_round_trip_of_generated_profiles(data: dict[str, Any]) -> None:
+    """profile -> JSON Resume -> profile gives back every field JSON Resume can hold (with
+    x-cvsite): current roles, skill groups and levels, contributions of every kind, project
+    contribution, outcome and links. Experience lists work before volunteering and
+    contributions follow JSON Resume's sections, as the generated profiles do."""
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "cv").mkdir()
+        (root / "cv" / "profile.yaml").write_text(dump_yaml(data), encoding="utf-8")
+        before = load_workspace(root / "cv").profile
+        result = build_export(before)
+        (root / "resume.json").write_text(json.dumps(result.document, ensure_ascii=False), "utf-8")
+        report = import_jsonresume(root / "resume.json", root / "back")
+        assert report.no_home == [] and report.unknown == []
+        after = load_workspace(root / "back").profile
+    assert result.no_home == []
+    assert after.model_dump() == before.model_dump()
