@@ -237,6 +237,24 @@ def import_jsonresume(file: Path, out_dir: Path, force: bool, verbose: int) -> N
     click.echo("\n".join(report.lines(verbose)))
 
 
+@import_group.command("linkedin")
+@click.argument("export", metavar="EXPORT.zip", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", default=".", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="The profile directory to write.")
+@click.option("--force", is_flag=True, help="Overwrite an existing profile.yaml.")
+@verbosity
+@reports_errors
+def import_linkedin(export: Path, out_dir: Path, force: bool, verbose: int) -> None:
+    """LinkedIn's "Download your data" archive (or its unzipped folder) as DIR/profile.yaml.
+
+    Says what went where and names every value it did not import.
+    """
+    from cvsite import linkedin
+
+    report = linkedin.import_linkedin(export, out_dir, force=force)
+    click.echo("\n".join(report.lines(verbose)))
+
+
 @cli.group("export")
 def export_group() -> None:
     """Write the profile, or the CV tailored for a job, in another format."""

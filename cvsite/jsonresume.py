@@ -490,12 +490,23 @@ def filled_paths(value: Any, prefix: str = "$") -> set[str]:
 def import_jsonresume(file: Path, out_dir: Path, force: bool = False) -> ImportReport:
     """Write OUT_DIR/profile.yaml (plus editor schemas and an empty jobs/) from a JSON Resume file."""
     reading = read_jsonresume(file)
+    target = profile_target(out_dir, force)
+    report = ImportReport(Path(file), target, unknown=reading.unknown)
+    write_profile(target, profile_data(reading.resume, report))
+    return report
+
+
+def profile_target(out_dir: Path, force: bool) -> Path:
+    """OUT_DIR/profile.yaml, refusing to replace one that exists unless forced."""
     target = Path(out_dir) / "profile.yaml"
     if target.exists() and not force:
         raise CvsiteError([Problem(str(target), 0, 0, "", "already exists; pass --force to overwrite it")])
-    report = ImportReport(Path(file), target, unknown=reading.unknown)
-    data = profile_data(reading.resume, report)
-    Profile.model_validate(data)  # what is written must load; the import's models make sure it does
+    return target
+
+
+def write_profile(target: Path, data: dict[str, Any]) -> None:
+    """Write an imported profile.yaml with its editor schemas and an empty jobs/ beside it."""
+    Profile.model_validate(data)  # what is written must load; the importers make sure it does
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(modeline("profile") + dump_yaml(data), encoding="utf-8")
@@ -503,7 +514,6 @@ def import_jsonresume(file: Path, out_dir: Path, force: bool = False) -> ImportR
         (target.parent / "jobs").mkdir(exist_ok=True)
     except OSError as exc:
         raise CvsiteError([Problem(str(target), 0, 0, "", f"cannot write: {exc.strerror or exc}")]) from None
-    return report
 
 
 def profile_data(resume: JsonResume, report: ImportReport) -> dict[str, Any]:
@@ -527,7 +537,7 @@ def profile_data(resume: JsonResume, report: ImportReport) -> dict[str, Any]:
         "address": _address(b.location),
         **_sections(resume, report),
     }
-    return _compact(data)
+    return compact(data)
 
 
 def _place(location: JrLocation | None) -> str | None:
@@ -718,13 +728,13 @@ def _publication(p: JrPublication) -> dict[str, Any]:
             "url": p.url, "summary": p.summary}
 
 
-def _compact(value: Any) -> Any:
+def compact(value: Any) -> Any:
     """Drop empty values at every level, so profile.yaml holds only what was said."""
     if isinstance(value, dict):
-        pairs = ((k, _compact(v)) for k, v in value.items())
+        pairs = ((k, compact(v)) for k, v in value.items())
         return {k: v for k, v in pairs if v not in (None, "", [], {})}
     if isinstance(value, list):
-        return [_compact(v) for v in value]
+        return [compact(v) for v in value]
     return value
 
 
@@ -804,7 +814,7 @@ def build_export(profile: Profile, cv: TailoredCV | None = None) -> Export:
         document["meta"] = {"canonical": m.canonical, "version": m.version, "lastModified": m.last_modified}
     notes = [f"{where}: no JSON Resume field" + (f" ({count} items)" if count > 1 else "")
              for where, count in sorted(lost.items())]
-    return Export(_compact(document), notes)
+    return Export(compact(document), notes)
 
 
 def _entries(profile: Profile, cv: TailoredCV | None) -> list[_Entry]:
