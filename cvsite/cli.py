@@ -40,7 +40,11 @@ def verbosity(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn CvsiteError into a clear report and exit code 2; never a traceback."""
+    """Turn CvsiteError into a clear report and exit code 2; never a traceback.
+
+    The problems go to stderr: the command could not do its job. What a command reports
+    when it runs (check's findings, build's summary) goes to stdout, so `| less` shows it.
+    """
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -66,6 +70,7 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @verbosity
+@reports_errors
 def check(directory: Path, as_json: bool, strict: bool, verbose: int) -> None:
     """Validate the profile and all jobs, and give a hiring manager's advice.
 
@@ -82,12 +87,12 @@ def check(directory: Path, as_json: bool, strict: bool, verbose: int) -> None:
     if as_json:
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:
-        color = use_color()
+        color = use_color(sys.stdout)
         text = format_report(report, color=color, quiet=verbose < 0)
         if text:
-            click.echo(text, err=True, color=color)
+            click.echo(text, color=color)
         if verbose >= 0 or report.errors or report.warnings:
-            click.echo(report.summary(), err=True)
+            click.echo(report.summary())
     if report.errors:
         sys.exit(EXIT_INVALID)
     if strict and report.warnings:
@@ -123,9 +128,9 @@ def build(directory: Path, out: Path | None, jobs: tuple[str, ...], no_pdf: bool
         result = build_site(directory, out, jobs, pdf=not no_pdf, base_url=base_url, strict=strict,
                             force=force, progress=progress)
     for line in result.dropped if verbose > 0 else ():
-        click.echo(f"dropped to fit: {line}", err=True)
+        click.echo(f"dropped to fit: {line}")
     echo_warnings(result.warnings)
-    click.echo(result.summary(), err=True)
+    click.echo(result.summary())
 
 
 @contextlib.contextmanager
@@ -277,6 +282,6 @@ def export_jsonresume(directory: Path, job: str | None, out_file: Path | None, v
     else:
         jsonresume.write_export(result.document, out_file)
         if verbose >= 0:
-            click.echo(f"Wrote {out_file}", err=True)
-    for note in result.no_home if verbose >= 0 else ():
-        click.echo(f"no home in JSON Resume: {note}", err=True)
+            click.echo(f"Wrote {out_file}")
+    for note in result.no_home if verbose >= 0 else ():  # beside the document itself, on stderr
+        click.echo(f"no home in JSON Resume: {note}", err=out_file is None)

@@ -608,11 +608,11 @@ def test_the_summary_line_and_quiet(copied: Built) -> None:
     args = ["build", str(copied.directory), "-o", str(copied.out), "--base-url", BASE]
     run = CliRunner().invoke(cli, args)
     assert run.exit_code == 0, run.output
-    match = SUMMARY.match(run.stderr.splitlines()[-1])
+    match = SUMMARY.match(run.stdout.splitlines()[-1])
     assert match and match.groups() == ("4", "4", "0", "4", str(copied.out))
     quiet = CliRunner().invoke(cli, [*args, "-q"])
     assert quiet.exit_code == 0
-    assert len(quiet.stderr.splitlines()) == 1 and SUMMARY.match(quiet.stderr) and quiet.stdout == ""
+    assert len(quiet.stdout.splitlines()) == 1 and SUMMARY.match(quiet.stdout) and quiet.stderr == ""
 
 
 def test_init_then_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -629,5 +629,5 @@ def test_init_then_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     jobs = [p.stem for p in (directory / "jobs").glob("*.yaml")]
     assert jobs and all((out / slug / "index.html").is_file() for slug in jobs)
     assert len(list(out.rglob("*.pdf"))) == len(jobs) + 1
-    match = SUMMARY.match(run.stderr.splitlines()[-1])
+    match = SUMMARY.match(run.stdout.splitlines()[-1])
     assert match and match.group(3) == str(len(jobs) + 1)

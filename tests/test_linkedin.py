@@ -55,6 +55,9 @@ CURRENT = {
         "Data Eng Weekly,https://dew.example/backfills\n"),
     "Languages.csv": ("Name,Proficiency\nArabic,Native or bilingual proficiency\n"
                       "German,Full professional proficiency\n"),
+    "Volunteering.csv": (
+        "Company Name,Role,Cause,Started On,Finished On,Description\n"
+        "Code Club Leipzig,Mentor,Education,Sep 2019,,Teach Python to teenagers\n"),
     "Honors.csv": "Title,Description,Issued On\nHackathon winner,Best use of open data,Nov 2019\n",
     "Email Addresses.csv": (
         "Email Address,Confirmed,Primary,Updated On\n"
@@ -116,7 +119,10 @@ def test_fields_and_quirks_land_where_they_belong(tmp_path: Path, archive: Path)
     assert contact.website == "https://noor-haddad.example"
     assert contact.model_extra == {"blog": "https://blog.noor-haddad.example/posts",
                                    "twitter": "https://twitter.com/noorhaddad_dev"}
-    current, fennel, intern = profile.experience
+    current, fennel, intern, club = profile.experience
+    assert (club.kind, club.role, club.org, club.end, club.summary) == (
+        "volunteer", "Mentor", "Code Club Leipzig", "present", "Cause: Education")
+    assert [h.text for h in club.highlights] == ["Teach Python to teenagers"]
     assert (str(current.start), current.end) == ("2021-02", "present")
     assert [h.text for h in current.highlights] == [
         "Moved 40 nightly jobs to Airflow", "Cut warehouse cost by 35%", "Mentored two juniors"]
@@ -176,7 +182,7 @@ def test_a_row_the_profile_cannot_hold_is_reported_not_fatal(tmp_path: Path) -> 
     assert dropped["Positions.csv row 2"] == "has no start date (Started On): 'Acme'"
     assert dropped["Positions.csv row 3"].startswith("org is empty")
     assert "ends (2020-01) before it starts (2021-01)" in dropped["Positions.csv row 4"]
-    assert load_workspace(tmp_path / "cv").profile.experience == []
+    assert [x.org for x in load_workspace(tmp_path / "cv").profile.experience] == ["Code Club Leipzig"]
     assert check_directory(tmp_path / "cv").errors == []
 
 
