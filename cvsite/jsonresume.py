@@ -137,7 +137,8 @@ class JrExtension(_Part):
     JSON Resume allows extra keys on every item (not at the top level); other tools ignore
     this one. On a project: `section: contributions` and the project's `type` as the
     contribution's kind, or the project's `contribution`/`outcome` (also written first in
-    `highlights`, for tools that only read those) and its named `links`. On a publication:
+    `highlights`, for tools that only read those), its named `links`, and `single_date` when
+    its `startDate` is the one `date` it has rather than a start. On a publication:
     the contribution `kind` (a post). On a skill group: each skill's `aliases` and `tags`.
     """
 
@@ -146,6 +147,7 @@ class JrExtension(_Part):
     contribution: str | None = None
     outcome: str | None = None
     links: dict[str, WebUrl] = Field(default_factory=dict)
+    single_date: bool = False
     aliases: dict[str, list[str]] = Field(default_factory=dict)
     tags: dict[str, list[str]] = Field(default_factory=dict)
 
@@ -684,7 +686,8 @@ def _project(p: JrProject) -> dict[str, Any]:
     for said in (ext.contribution, ext.outcome):  # the export writes them first, in this order
         if said and highlights and highlights[0] == said:
             highlights.pop(0)
-    return {"title": p.name, "kind": p.type, "entity": p.entity, "roles": p.roles, "start": p.startDate,
+    when = "date" if ext.single_date else "start"
+    return {"title": p.name, "kind": p.type, "entity": p.entity, "roles": p.roles, when: p.startDate,
             "end": p.endDate, "summary": p.description, "contribution": ext.contribution,
             "outcome": ext.outcome, "highlights": highlights,
             "links": ext.links or {"website": p.url}, "keywords": p.keywords, "tags": _tags(p.keywords)}
@@ -924,9 +927,10 @@ def _project_out(item: Project, highlights: list[str], lost: Counter[str]) -> di
     links = list(item.links.items())
     url = item.links.get("website") or (links[0][1] if links else None)
     extension = {"contribution": item.contribution, "outcome": item.outcome,
-                 "links": item.links if item.links != {"website": url} else {}}
-    if item.date and not item.start:
-        lost["projects.date (written as startDate)"] += 1
+                 "links": item.links if item.links != {"website": url} else {},
+                 "single_date": bool(item.date and not item.start) or None}
+    if item.date and item.start:
+        lost["projects.date beside a start"] += 1
     return {"name": item.title, "startDate": _date(item.start or item.date), "endDate": _date(item.end),
             "description": item.summary,
             "highlights": [t for t in (item.contribution, item.outcome) if t] + highlights,

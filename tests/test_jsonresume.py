@@ -356,7 +356,8 @@ def test_project_contribution_and_outcome_become_highlights() -> None:
                        "highlights": ["Built them", "Used daily by 40 people", "Open source"],
                        "keywords": ["sql"], "x-cvsite": {
                            "contribution": "Built them", "outcome": "Used daily by 40 people",
-                           "links": {"code": "https://example.org/code", "demo": "https://example.org/demo"}}}
+                           "links": {"code": "https://example.org/code", "demo": "https://example.org/demo"},
+                           "single_date": True}}
 
 
 # --- Tailored export ------------------------------------------------------------------------------
@@ -448,7 +449,11 @@ def test_cli_import_then_export_to_stdout_and_file(
     result = runner.invoke(cli, ["export", "jsonresume", str(EXAMPLE), "-o", str(target)])
     assert result.exit_code == 0, result.output
     assert_valid(validator, json.loads(target.read_text(encoding="utf-8")))
-    assert "no home in JSON Resume: pitch: no JSON Resume field" in result.stderr
+    assert "no home in JSON Resume: pitch: no JSON Resume field" in result.stdout  # the report
+    assert result.stderr == ""
+    to_stdout = runner.invoke(cli, ["export", "jsonresume", str(EXAMPLE)])
+    assert json.loads(to_stdout.stdout)["basics"]["name"]  # the document alone; the notes beside it
+    assert "no home in JSON Resume: pitch" in to_stdout.stderr
 
 
 def test_cli_export_for_one_job(tmp_path: Path) -> None:
@@ -744,7 +749,8 @@ def project(draw: st.DrawFn) -> dict[str, Any]:
         "links": st.dictionaries(slug, url, max_size=2) | url.map(lambda u: {"website": u}),
     }))
     data["tags"] = list(dict.fromkeys(t for t in (kebab(k) for k in data.get("keywords", [])) if t))
-    return {**data, **(draw(st.none() | period(current=False)) or {})}
+    single = dates().map(lambda d: {"date": _iso(d)})
+    return {**data, **(draw(st.none() | period(current=False) | single) or {})}
 
 
 @st.composite
