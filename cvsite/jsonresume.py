@@ -329,13 +329,13 @@ def read_jsonresume(file: Path) -> Reading:
         raise CvsiteError([Problem(name, 1, 1, "", "nesting is too deep")]) from None
     if not isinstance(data, dict):
         raise CvsiteError([Problem(name, 1, 1, "$", f"expected a JSON object, got {_kind(data)}")])
-    unknown: list[Problem] = []
+    doc = _positions(text, name)
+    unknown = [_at(doc, name, loc, message) for loc, message in _rename_old_keys(data)]
     try:
         return Reading(JsonResume.model_validate(data), unknown)
     except ValidationError as exc:
-        doc = _positions(text, name)
         extra = [error for error in exc.errors() if error["type"] == "extra_forbidden"]
-        unknown = [_problem(error, name, doc) for error in extra]
+        unknown += [_problem(error, name, doc) for error in extra]
         if len(extra) < exc.error_count():
             raise _invalid(exc, name, doc) from None
     for error in extra:
@@ -344,6 +344,28 @@ def read_jsonresume(file: Path) -> Reading:
         return Reading(JsonResume.model_validate(data), sorted(unknown, key=lambda p: (p.line, p.column)))
     except ValidationError as exc:
         raise _invalid(exc, name, doc) from None
+
+
+def _rename_old_keys(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+    """Read JSON Resume 0.x keys (`company`, `website`…) under their 1.x names, in place."""
+    renamed = []
+    for section, names in _table()["renamed"].items():
+        value = data.get(section)
+        entries = [((section,), value)] if isinstance(value, dict) else \
+            [((section, i), entry) for i, entry in enumerate(value)] if isinstance(value, list) else []
+        for loc, entry in entries:
+            for old, new in names.items():
+                if isinstance(entry, dict) and old in entry and new not in entry:
+                    entry[new] = entry.pop(old)
+                    renamed.append(((*loc, old), f"'{old}' is JSON Resume 0.x's name for '{new}'; "
+                                                 f"imported as '{new}'"))
+    return renamed
+
+
+def _at(doc: YamlDocument | None, name: str, loc: tuple[Any, ...], message: str) -> Problem:
+    """A problem at a JSON path, on its line when the document's positions are known."""
+    line, column = doc.where(loc) if doc else (0, 0)
+    return Problem(name, line, column, json_path(loc), message)
 
 
 def _invalid(exc: ValidationError, name: str, doc: YamlDocument | None) -> CvsiteError:
@@ -370,8 +392,7 @@ def _problem(error: Any, name: str, doc: YamlDocument | None) -> Problem:
     loc = tuple(error["loc"])
     if error["type"] == "end_before_start":
         loc = (*loc, "endDate")
-    line, column = doc.where(loc) if doc else (0, 0)
-    return Problem(name, line, column, json_path(loc), _message(error, loc))
+    return _at(doc, name, loc, _message(error, loc))
 
 
 def json_path(loc: tuple[Any, ...]) -> str:

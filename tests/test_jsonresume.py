@@ -807,3 +807,27 @@ def test_round_trip_of_generated_profiles(data: dict[str, Any]) -> None:
         after = load_workspace(root / "back").profile
     assert result.no_home == []
     assert after.model_dump() == before.model_dump()
+
+
+def test_what_older_tools_and_themes_write_imports_with_warnings(tmp_path: Path) -> None:
+    """JSON Resume 0.x key names, `meta.theme` (resume-cli) and keys a theme reads: warnings, not errors."""
+    source = FIXTURES / "resume-cli.json"
+    report = import_jsonresume(source, tmp_path / "cv")
+    warnings = [line.removeprefix("warning: ") for line in report.lines() if line.startswith("warning: ")]
+    assert ("$.basics.picture: 'picture' is JSON Resume 0.x's name for 'image'; imported as 'image'"
+            in warnings)
+    assert "$.work[0].company: 'company' is JSON Resume 0.x's name for 'name'; imported as 'name'" in warnings
+    assert "$.education[0].gpa: 'gpa' is JSON Resume 0.x's name for 'score'; imported as 'score'" in warnings
+    assert "$.meta.theme: unknown key 'theme'; not imported" in warnings
+    assert "$.work[0].isCurrentRole: unknown key 'isCurrentRole'; not imported" in warnings
+    assert "$.skills[0].icon: unknown key 'icon'; not imported" in warnings
+    assert (report.unknown[0].line, report.unknown[0].column) == (6, 5)  # where `picture` is
+    assert check_directory(tmp_path / "cv").errors == []
+    profile = load_workspace(tmp_path / "cv").profile
+    [job] = profile.experience
+    assert (job.org, job.url, job.end) == ("Orbit Hosting", "https://orbit.example", "present")
+    assert (profile.contact.website, profile.image) == (
+        "https://lee-park.example", "https://lee-park.example/me.png")
+    assert profile.education[0].score == "3.7"
+    assert [(s.name, s.group) for s in profile.skills] == [
+        ("Kubernetes", "Operations"), ("Terraform", "Operations")]
