@@ -220,3 +220,8 @@ def test_shell_completion_as_the_readme_says(shell: str) -> None:
 def test_shell_completion_completes_subcommands() -> None:
     done = run(env={"_CVSITE_COMPLETE": "bash_complete", "COMP_WORDS": "cvsite import ", "COMP_CWORD": "2"})
     assert done.stdout.split() == ["plain,jsonresume", "plain,linkedin"]
+
+
+def test_readme_documents_serve_open_and_the_option_exists() -> None:
+    assert "cvsite serve my-cv --open" in (REPO / "README.md").read_text("utf-8")
+    assert "--open" in run("serve", "--help").stdout

@@ -831,3 +831,45 @@ def test_what_older_tools_and_themes_write_imports_with_warnings(tmp_path: Path)
     assert profile.education[0].score == "3.7"
     assert [(s.name, s.group) for s in profile.skills] == [
         ("Kubernetes", "Operations"), ("Terraform", "Operations")]
+
+
+# --- The frictions issue 16 reported, one test each -----------------------------------------------
+
+
+def test_a_current_job_reads_as_current_on_the_page(tmp_path: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    site = _built(tmp_path, FULL, "modern")
+    soup = BeautifulSoup((site / "index.html").read_text("utf-8"), "html.parser")
+    ledgerly = next(a for a in soup.select("article.entry") if "Ledgerly" in a.get_text())
+    assert "Mar 2021 – present" in ledgerly.select_one(".meta").get_text()
+
+
+@pytest.mark.parametrize("theme", ["modern", "classic"])
+def test_skill_groups_are_groups_of_skills_on_the_page(tmp_path: Path, theme: str) -> None:
+    from bs4 import BeautifulSoup
+
+    site = _built(tmp_path, FULL, theme)
+    soup = BeautifulSoup((site / "index.html").read_text("utf-8"), "html.parser")
+    section = soup.select_one("section.section-skills")
+    assert section is not None
+    skills = [" ".join(node.get_text().split()) for node in section.select("[data-key]")]
+    assert {"Go", "PostgreSQL", "Kafka", "C++", "Kubernetes", "Terraform", "Python"} == set(skills)
+    headings = [" ".join(h.get_text().split()) for h in section.select("h3, dt")]
+    assert headings == ["Backend", "Operations"]
+
+
+def test_export_then_import_keeps_present_projects_and_contributions(tmp_path: Path) -> None:
+    """The round trip the issue tried by hand, on the example profile."""
+    before = load_workspace(EXAMPLE).profile
+    (tmp_path / "resume.json").write_text(json.dumps(export_jsonresume(before)), "utf-8")
+    import_jsonresume(tmp_path / "resume.json", tmp_path / "cv")
+    after = load_workspace(tmp_path / "cv").profile
+    assert [x.end for x in after.experience] == [x.end for x in before.experience]
+    assert "present" in [x.end for x in after.experience]
+    assert [(p.title, p.contribution, p.outcome, p.highlights, p.links) for p in after.projects] == [
+        (p.title, p.contribution, p.outcome, p.highlights, p.links) for p in before.projects]
+    assert sorted((c.kind, c.title) for c in after.contributions) == sorted(
+        (c.kind, c.title) for c in before.contributions)
+    assert [(s.name, s.group, s.aliases) for s in after.skills] == [
+        (s.name, s.group, s.aliases) for s in before.skills]
