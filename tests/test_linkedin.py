@@ -286,3 +286,17 @@ def test_descriptions_become_one_highlight_per_line_or_bullet(lines: list[str], 
 def test_month_year_dates_round_trip(year: int, month: int) -> None:
     name = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")[month - 1]
     assert linkedin_date(f"{name} {year}") == f"{year}-{month:02d}"
+
+
+def test_crlf_files_and_an_empty_headline(tmp_path: Path) -> None:
+    """Files re-saved on Windows end lines with CRLF; a profile without a headline gets the latest
+    role as one, and the report says to write a real one."""
+    files = {name: text.replace("\n", "\r\n") for name, text in CURRENT.items()}
+    files["Profile.csv"] = "First Name,Last Name,Headline\r\nNoor,Haddad,\r\n"
+    report = import_linkedin(write_zip(tmp_path / "a.zip", files), tmp_path / "cv")
+    profile = load_workspace(tmp_path / "cv").profile
+    assert profile.headline == "Senior Data Engineer at Kettle Analytics"
+    assert "write your own" in dict(report.dropped)["Profile.csv: Headline"]
+    assert [h.text for h in profile.experience[1].highlights] == [
+        "Built the shipment event stream on Kafka.", "Wrote the dbt models finance still uses."]
+    assert check_directory(tmp_path / "cv").errors == []
