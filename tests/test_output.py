@@ -142,7 +142,7 @@ def test_stale_staging_folders_of_dead_builds_are_removed(tmp_path: Path) -> Non
     pid = dead_pid()
     marked = tmp_path / f".site.cvsite-staging-{pid}-1"  # killed while building
     committing = tmp_path / f".site.cvsite-staging-{pid}-2"  # killed between manifest and swap
-    alive = tmp_path / f".site.cvsite-staging-{os.getpid()}-99"  # another build, still running
+    alive = tmp_path / f".site.cvsite-staging-{os.getpid()}-0"  # a live build (serials start at 1)
     foreign = tmp_path / f".site.cvsite-staging-{pid}-3"  # not ours: no mark, no manifest
     for folder in (marked, committing, alive, foreign):
         folder.mkdir()
