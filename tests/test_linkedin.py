@@ -3,14 +3,17 @@ with the quirks real exports have; the result checks clean, builds, and shows wh
 
 from __future__ import annotations
 
+import csv
+import io
 import string
+import tempfile
 import zipfile
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cvsite.build import build_site
@@ -300,3 +303,29 @@ def test_crlf_files_and_an_empty_headline(tmp_path: Path) -> None:
     assert [h.text for h in profile.experience[1].highlights] == [
         "Built the shipment event stream on Kafka.", "Wrote the dbt models finance still uses."]
     assert check_directory(tmp_path / "cv").errors == []
+
+
+cell = st.text(string.ascii_letters + string.digits + ' ,;:"\'%&()éü', min_size=1, max_size=25).map(
+    lambda s: " ".join(s.split())).filter(lambda s: s and not s.startswith(("-", "*")))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(cell, cell, st.lists(cell, max_size=4), st.integers(1990, 2025)), min_size=1,
+                max_size=4), st.booleans())
+def test_positions_written_by_any_csv_writer_come_back(
+    positions: list[tuple[str, str, list[str], int]], bom: bool
+) -> None:
+    """Commas, quotes and line breaks inside cells (quoted as CSV quotes them) never shift a column."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["Company Name", "Title", "Description", "Location", "Started On", "Finished On"])
+    for company, title, lines, year in positions:
+        writer.writerow([company, title, "\n".join(lines), "", f"Mar {year}", ""])
+    files = {"Profile.csv": "First Name,Last Name,Headline\nNoor,Haddad,Engineer\n",
+             "Positions.csv": ("\ufeff" if bom else "") + buffer.getvalue()}
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        import_linkedin(write_zip(root / "a.zip", files), root / "cv")
+        profile = load_workspace(root / "cv").profile
+    back = [(x.org, x.role, [h.text for h in x.highlights], str(x.start), x.end) for x in profile.experience]
+    assert back == [(org, role, lines, f"{year}-03", "present") for org, role, lines, year in positions]
