@@ -480,8 +480,7 @@ class ImportReport:
         out = [f"Imported {self.source} into {self.profile_file}"]
         if verbose >= 0:
             out += [f"  {source} -> {target}" for source, target in self.mapped]
-        out += [f"warning: {path}: kept in the profile, not shown on the pages: {why}"
-                for path, why in self.not_shown]
+        out += [f"warning: {path}: not shown on the pages: {why}" for path, why in self.not_shown]
         out += [f"warning: {p.path}: {p.message}" for p in self.unknown]
         out += [f"warning: {source}: not imported: {why}" for source, why in self.no_home]
         return out
