@@ -1,12 +1,15 @@
 """JSON Resume interop: import a resume.json as a profile directory, export a profile or tailored CV.
 
 JSON Resume (schema 1.x) is the format most CV tools and themes read. The import
-validates the document against models that mirror the schema with unknown keys
-forbidden, so a typo is reported at its JSON path (`$.work[2].startDate`) instead
-of being dropped without a word. Every value the schema carries has a field in
-the profile, so exporting an imported profile gives the same document back. The
-export of a tailored CV consumes `TailoredCV` only for the list items, so an item
-excluded for the job cannot appear in it.
+validates the document against models that mirror the schema: a bad value is an
+error at its JSON path (`$.work[2].startDate`), an unknown key (a typo, a key a
+theme reads) a warning there, never dropped without a word. Every value the
+schema carries has a field in the profile, and what the profile holds beyond the
+schema travels in an `x-cvsite` key on the item, so import then export gives the
+document back and export then import the profile. The fields no page shows are
+listed once, in `data/jsonresume.yaml`. The export of a tailored CV consumes
+`TailoredCV` only for the list items, so an item excluded for the job cannot
+appear in it.
 """
 
 from __future__ import annotations
@@ -307,7 +310,8 @@ class JsonResume(_Part):
 
 @dataclass
 class Reading:
-    """A validated document, and the keys it has that JSON Resume does not define."""
+    """A validated document, and warnings about its keys: JSON Resume 0.x names read under
+    their 1.x names, and keys the schema does not define, left out."""
 
     resume: JsonResume
     unknown: list[Problem]
