@@ -329,3 +329,14 @@ def test_positions_written_by_any_csv_writer_come_back(
         profile = load_workspace(root / "cv").profile
     back = [(x.org, x.role, [h.text for h in x.highlights], str(x.start), x.end) for x in profile.experience]
     assert back == [(org, role, lines, f"{year}-03", "present") for org, role, lines, year in positions]
+
+
+def test_the_import_builds_a_pdf_with_its_highlights(tmp_path: Path, archive: Path) -> None:
+    from pypdf import PdfReader
+
+    import_linkedin(archive, tmp_path / "cv")
+    build_site(tmp_path / "cv", tmp_path / "site")
+    [pdf] = (tmp_path / "site").glob("*.pdf")
+    text = " ".join(" ".join(page.extract_text() or "" for page in PdfReader(pdf).pages).split())
+    for shown in ("Noor Haddad", "Cut warehouse cost by 35%", "Feb 2021 – present", "Backfills"):
+        assert shown in text
