@@ -15,8 +15,9 @@ from pathlib import Path
 import click
 
 from cvsite.checks import run_checks
+from cvsite.console import excerpt_lines
 from cvsite.errors import CvsiteError, Problem
-from cvsite.loader import load_workspace
+from cvsite.loader import load_workspace, require_directory
 
 
 @dataclass
@@ -41,6 +42,9 @@ def _count(number: int, noun: str) -> str:
 
 
 def check_directory(directory: Path) -> CheckReport:
+    """Every error and warning of DIR; raises CvsiteError only when DIR is not a directory
+    (a problem with the command, not a finding of the check)."""
+    require_directory(directory)
     try:
         workspace = load_workspace(directory)
     except CvsiteError as exc:
@@ -71,6 +75,7 @@ def _problem_lines(problem: Problem, kind: str, color: bool) -> Iterable[str]:
         code = click.style(code, dim=True) if code else ""
     field_path = f" {problem.path}:" if problem.path else ""
     yield f"  {problem.file}:{problem.line}:{problem.column}: {label}{field_path} {problem.message}{code}"
+    yield from excerpt_lines(problem, indent="      ")
     if problem.suggestion:
         arrow = click.style("→", fg="cyan") if color else "→"
         yield f"      {arrow} {problem.suggestion}"

@@ -40,7 +40,11 @@ def verbosity(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn CvsiteError into a clear report and exit code 2; never a traceback."""
+    """Turn CvsiteError into a clear report and exit code 2; never a traceback.
+
+    The problems go to stderr: the command could not do its job. What a command reports
+    when it runs (check's findings, build's summary) goes to stdout, so `| less` shows it.
+    """
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -66,6 +70,7 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @verbosity
+@reports_errors
 def check(directory: Path, as_json: bool, strict: bool, verbose: int) -> None:
     """Validate the profile and all jobs, and give a hiring manager's advice.
 
@@ -83,12 +88,12 @@ def check(directory: Path, as_json: bool, strict: bool, verbose: int) -> None:
     if as_json:
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:
-        color = use_color()
+        color = use_color(sys.stdout)
         text = format_report(report, color=color, quiet=verbose < 0)
         if text:
-            click.echo(text, err=True, color=color)
+            click.echo(text, color=color)
         if verbose >= 0 or report.errors or report.warnings:
-            click.echo(report.summary(), err=True)
+            click.echo(report.summary())
     if report.errors:
         sys.exit(EXIT_INVALID)
     if strict and report.warnings:
@@ -124,24 +129,24 @@ def build(directory: Path, out: Path | None, jobs: tuple[str, ...], no_pdf: bool
         result = build_site(directory, out, jobs, pdf=not no_pdf, base_url=base_url, strict=strict,
                             force=force, progress=progress)
     for line in result.dropped if verbose > 0 else ():
-        click.echo(f"dropped to fit: {line}", err=True)
+        click.echo(f"dropped to fit: {line}")
     echo_warnings(result.warnings)
     if verbose >= 0:
         echo_unlisted(result.unlisted_addresses())
-    click.echo(result.summary(), err=True)
+    click.echo(result.summary())
 
 
 def echo_unlisted(addresses: dict[str, str]) -> None:
     """The unlisted pages' addresses, to paste into applications: nothing on the site links to them."""
     if not addresses:
         return
-    click.echo("Unlisted pages (only these links reach them):", err=True)
+    click.echo("Unlisted pages (only these links reach them):")
     width = max(map(len, addresses))
     for slug, address in addresses.items():
         click.echo(f"  {slug:<{width}}  {address}")
     if not any(a.startswith(("http://", "https://")) for a in addresses.values()):
         click.echo("  (paths inside the site: set base_url in profile.yaml or pass --base-url "
-                   "for full addresses)", err=True)
+                   "for full addresses)")
 
 
 @contextlib.contextmanager
@@ -372,6 +377,24 @@ def import_jsonresume(file: Path, out_dir: Path, force: bool, verbose: int) -> N
     click.echo("\n".join(report.lines(verbose)))
 
 
+@import_group.command("linkedin")
+@click.argument("export", metavar="EXPORT.zip", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", default=".", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="The profile directory to write.")
+@click.option("--force", is_flag=True, help="Overwrite an existing profile.yaml.")
+@verbosity
+@reports_errors
+def import_linkedin(export: Path, out_dir: Path, force: bool, verbose: int) -> None:
+    """LinkedIn's "Download your data" archive (or its unzipped folder) as DIR/profile.yaml.
+
+    Says what went where and names every value it did not import.
+    """
+    from cvsite import linkedin
+
+    report = linkedin.import_linkedin(export, out_dir, force=force)
+    click.echo("\n".join(report.lines(verbose)))
+
+
 @cli.group("export")
 def export_group() -> None:
     """Write the profile, or the CV tailored for a job, in another format."""
@@ -394,6 +417,6 @@ def export_jsonresume(directory: Path, job: str | None, out_file: Path | None, v
     else:
         jsonresume.write_export(result.document, out_file)
         if verbose >= 0:
-            click.echo(f"Wrote {out_file}", err=True)
-    for note in result.no_home if verbose >= 0 else ():
-        click.echo(f"no home in JSON Resume: {note}", err=True)
+            click.echo(f"Wrote {out_file}")
+    for note in result.no_home if verbose >= 0 else ():  # beside the document itself, on stderr
+        click.echo(f"no home in JSON Resume: {note}", err=out_file is None)

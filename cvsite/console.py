@@ -25,8 +25,15 @@ def echo_problems(problems: Iterable[Problem], label: str = "error", color: str 
         field = f" {problem.path}:" if problem.path else ""
         code = f" [{problem.code}]" if problem.code else ""
         click.echo(f"{where} {kind}{field} {problem.message}{code}", err=True, color=colored)
+        for line in excerpt_lines(problem):
+            click.echo(line, err=True)
         if problem.suggestion:
             click.echo(f"    suggestion: {problem.suggestion}", err=True, color=colored)
+
+
+def excerpt_lines(problem: Problem, indent: str = "    ") -> list[str]:
+    """The source line of a syntax error with a caret under the column, as compilers show it."""
+    return [f"{indent}| {line}" for line in problem.excerpt.split("\n")] if problem.excerpt else []
 
 
 def info(message: str, quiet: bool = False) -> None:
@@ -35,7 +42,8 @@ def info(message: str, quiet: bool = False) -> None:
 
 
 def echo_warnings(messages: Iterable[str]) -> None:
-    colored = use_color()
+    """Warnings about the input, part of a command's report: on stdout."""
+    colored = use_color(sys.stdout)
     label = click.style("warning:", fg="yellow", bold=True) if colored else "warning:"
     for message in messages:
-        click.echo(f"{label} {message}", err=True, color=colored)
+        click.echo(f"{label} {message}", color=colored)

@@ -21,6 +21,8 @@ class Problem:
     message: str
     code: str | None = None
     suggestion: str | None = None
+    excerpt: str | None = None
+    """The line at fault and a caret under the column, for syntax errors."""
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
@@ -34,6 +36,8 @@ class Problem:
         if self.code is None:
             data.pop("code")
             data.pop("suggestion")
+        if self.excerpt is None:
+            data.pop("excerpt")
         return data
 
 

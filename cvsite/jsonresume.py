@@ -1,12 +1,15 @@
 """JSON Resume interop: import a resume.json as a profile directory, export a profile or tailored CV.
 
 JSON Resume (schema 1.x) is the format most CV tools and themes read. The import
-validates the document against models that mirror the schema with unknown keys
-forbidden, so a typo is reported at its JSON path (`$.work[2].startDate`) instead
-of being dropped without a word. Every value the schema carries has a field in
-the profile, so exporting an imported profile gives the same document back. The
-export of a tailored CV consumes `TailoredCV` only for the list items, so an item
-excluded for the job cannot appear in it.
+validates the document against models that mirror the schema: a bad value is an
+error at its JSON path (`$.work[2].startDate`), an unknown key (a typo, a key a
+theme reads) a warning there, never dropped without a word. Every value the
+schema carries has a field in the profile, and what the profile holds beyond the
+schema travels in an `x-cvsite` key on the item, so import then export gives the
+document back and export then import the profile. The fields no page shows are
+listed once, in `data/jsonresume.yaml`. The export of a tailored CV consumes
+`TailoredCV` only for the list items, so an item excluded for the job cannot
+appear in it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlparse
 
 import yaml
@@ -28,6 +31,7 @@ from pydantic_core import PydanticCustomError
 from cvsite.errors import CvsiteError, Problem, did_you_mean
 from cvsite.loader import load_workspace
 from cvsite.model import (
+    CONTRIBUTION_KINDS,
     ITEM_TYPES,
     Contact,
     Contribution,
@@ -85,7 +89,18 @@ def _without_blanks(value: Any) -> Any:
     return [v for v in value if not _blank(v)] if isinstance(value, list) else value
 
 
+_BARE_HOST = re.compile(r"^[\w-]+(\.[\w-]+)+(/\S*)?$")
+
+
+def _web(value: Any) -> Any:
+    """`missdirection.example.com` (as the schema's own sample writes it) is a web address."""
+    if isinstance(value, str) and _BARE_HOST.match(value.strip()):
+        return "https://" + value.strip()
+    return value
+
+
 IsoDate = Annotated[str, BeforeValidator(_iso_date)]
+WebUrl = Annotated[Url, BeforeValidator(_web)]
 Email = Annotated[str, BeforeValidator(_email)]
 Words = Annotated[list[Text], BeforeValidator(_without_blanks)]
 
@@ -119,6 +134,30 @@ class _Part(BaseModel):
         return self
 
 
+class JrExtension(_Part):
+    """`x-cvsite`: what an item needs beyond JSON Resume's fields to come back as it left.
+
+    JSON Resume allows extra keys on every item (not at the top level); other tools ignore
+    this one. On a project: `section: contributions` and the project's `type` as the
+    contribution's kind, or the project's `contribution`/`outcome` (also written first in
+    `highlights`, for tools that only read those), its named `links`, and `single_date` when
+    its `startDate` is the one `date` it has rather than a start. On a publication:
+    the contribution `kind` (a post). On a skill group: each skill's `aliases` and `tags`.
+    """
+
+    section: Literal["contributions"] | None = None
+    kind: Literal[CONTRIBUTION_KINDS] | None = None  # type: ignore[valid-type]
+    contribution: str | None = None
+    outcome: str | None = None
+    links: dict[str, WebUrl] = Field(default_factory=dict)
+    single_date: bool = False
+    aliases: dict[str, list[str]] = Field(default_factory=dict)
+    tags: dict[str, list[str]] = Field(default_factory=dict)
+
+
+Extension = Annotated[JrExtension | None, Field(alias="x-cvsite")]
+
+
 class JrLocation(_Part):
     address: str | None = None
     postalCode: str | None = None
@@ -130,7 +169,7 @@ class JrLocation(_Part):
 class JrProfile(_Part):
     network: str | None = None
     username: str | None = None
-    url: Url | None = None
+    url: WebUrl | None = None
 
 
 class JrBasics(_Part):
@@ -139,7 +178,7 @@ class JrBasics(_Part):
     image: str | None = None
     email: Email | None = None
     phone: str | None = None
-    url: Url | None = None
+    url: WebUrl | None = None
     summary: str | None = None
     location: JrLocation | None = None
     profiles: list[JrProfile] = Field(default_factory=list)
@@ -148,7 +187,7 @@ class JrBasics(_Part):
 class JrWork(_Part):
     name: Text
     position: Text
-    url: Url | None = None
+    url: WebUrl | None = None
     startDate: IsoDate
     endDate: IsoDate | None = None
     summary: str | None = None
@@ -160,7 +199,7 @@ class JrWork(_Part):
 class JrVolunteer(_Part):
     organization: Text
     position: Text
-    url: Url | None = None
+    url: WebUrl | None = None
     startDate: IsoDate
     endDate: IsoDate | None = None
     summary: str | None = None
@@ -169,7 +208,7 @@ class JrVolunteer(_Part):
 
 class JrEducation(_Part):
     institution: Text
-    url: Url | None = None
+    url: WebUrl | None = None
     area: str | None = None
     studyType: str | None = None
     startDate: IsoDate | None = None
@@ -195,21 +234,23 @@ class JrCertificate(_Part):
     name: Text
     date: IsoDate | None = None
     issuer: str | None = None
-    url: Url | None = None
+    url: WebUrl | None = None
 
 
 class JrPublication(_Part):
     name: Text
     publisher: str | None = None
     releaseDate: IsoDate | None = None
-    url: Url | None = None
+    url: WebUrl | None = None
     summary: str | None = None
+    x_cvsite: Extension = None
 
 
 class JrSkill(_Part):
     name: Text
     level: str | None = None
     keywords: Words = Field(default_factory=list)
+    x_cvsite: Extension = None
 
 
 class JrLanguage(_Part):
@@ -233,11 +274,12 @@ class JrProject(_Part):
     endDate: IsoDate | None = None
     description: str | None = None
     highlights: Words = Field(default_factory=list)
-    url: Url | None = None
+    url: WebUrl | None = None
     roles: Words = Field(default_factory=list)
     entity: str | None = None
     type: str | None = None
     keywords: Words = Field(default_factory=list)
+    x_cvsite: Extension = None
 
 
 class JrMeta(_Part):
@@ -266,8 +308,21 @@ class JsonResume(_Part):
 # --- Reading and reporting bad input ------------------------------------------------------------
 
 
-def read_jsonresume(file: Path) -> JsonResume:
-    """Parse and validate a JSON Resume file, or raise CvsiteError with every problem at its JSON path."""
+@dataclass
+class Reading:
+    """A validated document, and warnings about its keys: JSON Resume 0.x names read under
+    their 1.x names, and keys the schema does not define, left out."""
+
+    resume: JsonResume
+    unknown: list[Problem]
+
+
+def read_jsonresume(file: Path) -> Reading:
+    """Parse and validate a JSON Resume file, or raise CvsiteError with every problem at its JSON path.
+
+    Keys the schema does not define (a typo, or what resume-cli themes add) are warnings,
+    not errors: the rest of the document still imports, and the report names each one.
+    """
     name = str(file)
     text = read_text(Path(file), name)
     try:
@@ -278,12 +333,54 @@ def read_jsonresume(file: Path) -> JsonResume:
         raise CvsiteError([Problem(name, 1, 1, "", "nesting is too deep")]) from None
     if not isinstance(data, dict):
         raise CvsiteError([Problem(name, 1, 1, "$", f"expected a JSON object, got {_kind(data)}")])
+    doc = _positions(text, name)
+    unknown = [_at(doc, name, loc, message) for loc, message in _rename_old_keys(data)]
     try:
-        return JsonResume.model_validate(data)
+        return Reading(JsonResume.model_validate(data), unknown)
     except ValidationError as exc:
-        doc = _positions(text, name)
-        problems = [_problem(error, name, doc) for error in exc.errors()]
-        raise CvsiteError(sorted(problems, key=lambda p: (p.line, p.column))) from None
+        extra = [error for error in exc.errors() if error["type"] == "extra_forbidden"]
+        unknown += [_problem(error, name, doc) for error in extra]
+        if len(extra) < exc.error_count():
+            raise _invalid(exc, name, doc) from None
+    for error in extra:
+        _remove(data, tuple(error["loc"]))
+    try:
+        return Reading(JsonResume.model_validate(data), sorted(unknown, key=lambda p: (p.line, p.column)))
+    except ValidationError as exc:
+        raise _invalid(exc, name, doc) from None
+
+
+def _rename_old_keys(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+    """Read JSON Resume 0.x keys (`company`, `website`…) under their 1.x names, in place."""
+    renamed = []
+    for section, names in _table()["renamed"].items():
+        value = data.get(section)
+        entries = [((section,), value)] if isinstance(value, dict) else \
+            [((section, i), entry) for i, entry in enumerate(value)] if isinstance(value, list) else []
+        for loc, entry in entries:
+            for old, new in names.items():
+                if isinstance(entry, dict) and old in entry and new not in entry:
+                    entry[new] = entry.pop(old)
+                    renamed.append(((*loc, old), f"'{old}' is JSON Resume 0.x's name for '{new}'; "
+                                                 f"imported as '{new}'"))
+    return renamed
+
+
+def _at(doc: YamlDocument | None, name: str, loc: tuple[Any, ...], message: str) -> Problem:
+    """A problem at a JSON path, on its line when the document's positions are known."""
+    line, column = doc.where(loc) if doc else (0, 0)
+    return Problem(name, line, column, json_path(loc), message)
+
+
+def _invalid(exc: ValidationError, name: str, doc: YamlDocument | None) -> CvsiteError:
+    problems = [_problem(error, name, doc) for error in exc.errors() if error["type"] != "extra_forbidden"]
+    return CvsiteError(sorted(problems, key=lambda p: (p.line, p.column)))
+
+
+def _remove(data: Any, loc: tuple[Any, ...]) -> None:
+    for part in loc[:-1]:
+        data = data[part]
+    data.pop(loc[-1], None)
 
 
 def _positions(text: str, name: str) -> YamlDocument | None:
@@ -299,8 +396,7 @@ def _problem(error: Any, name: str, doc: YamlDocument | None) -> Problem:
     loc = tuple(error["loc"])
     if error["type"] == "end_before_start":
         loc = (*loc, "endDate")
-    line, column = doc.where(loc) if doc else (0, 0)
-    return Problem(name, line, column, json_path(loc), _message(error, loc))
+    return _at(doc, name, loc, _message(error, loc))
 
 
 def json_path(loc: tuple[Any, ...]) -> str:
@@ -321,7 +417,7 @@ def _message(error: Any, loc: tuple[Any, ...]) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         known = _known_keys(loc[:-1])
-        return f"unknown key '{loc[-1]}'{did_you_mean(str(loc[-1]), known)}"
+        return f"unknown key '{loc[-1]}'{did_you_mean(str(loc[-1]), known)}; not imported"
     if kind == "missing":
         return "is missing; cvsite needs it to import this entry"
     if kind == "string_too_short":
@@ -381,32 +477,62 @@ class ImportReport:
     profile_file: Path
     mapped: list[tuple[str, str]] = field(default_factory=list)
     no_home: list[tuple[str, str]] = field(default_factory=list)
+    not_shown: list[tuple[str, str]] = field(default_factory=list)
+    unknown: list[Problem] = field(default_factory=list)
 
     def lines(self, verbose: int = 0) -> list[str]:
         out = [f"Imported {self.source} into {self.profile_file}"]
         if verbose >= 0:
             out += [f"  {source} -> {target}" for source, target in self.mapped]
-        if self.no_home:
-            out.append("No home in the profile (not imported):")
-            out += [f"  {source}: {why}" for source, why in self.no_home]
+        out += [f"warning: {path}: not shown on the pages: {why}" for path, why in self.not_shown]
+        out += [f"warning: {p.path}: {p.message}" for p in self.unknown]
+        out += [f"warning: {source}: not imported: {why}" for source, why in self.no_home]
         return out
 
 
 @cache
+def _table() -> dict[str, Any]:
+    return dict(yaml.safe_load((resources.files("cvsite") / "data" / "jsonresume.yaml").read_text("utf-8")))
+
+
 def _networks() -> dict[str, dict[str, str]]:
-    text = (resources.files("cvsite") / "data" / "jsonresume.yaml").read_text("utf-8")
-    return dict(yaml.safe_load(text)["networks"])
+    return dict(_table()["networks"])
+
+
+def not_shown() -> dict[str, str]:
+    """JSON path (`$.work[].description`) -> why the pages never show that field."""
+    return dict(_table()["not_shown"])
+
+
+def filled_paths(value: Any, prefix: str = "$") -> set[str]:
+    """The schema paths (`$.work[].highlights[]`) a JSON document gives a value."""
+    if isinstance(value, dict):
+        return set().union(set(), *(filled_paths(v, f"{prefix}.{k}") for k, v in value.items()))
+    if isinstance(value, list):
+        return set().union(set(), *(filled_paths(v, f"{prefix}[]") for v in value))
+    return set() if _blank(value) else {prefix}
 
 
 def import_jsonresume(file: Path, out_dir: Path, force: bool = False) -> ImportReport:
     """Write OUT_DIR/profile.yaml (plus editor schemas and an empty jobs/) from a JSON Resume file."""
-    resume = read_jsonresume(file)
+    reading = read_jsonresume(file)
+    target = profile_target(out_dir, force)
+    report = ImportReport(Path(file), target, unknown=reading.unknown)
+    write_profile(target, profile_data(reading.resume, report))
+    return report
+
+
+def profile_target(out_dir: Path, force: bool) -> Path:
+    """OUT_DIR/profile.yaml, refusing to replace one that exists unless forced."""
     target = Path(out_dir) / "profile.yaml"
     if target.exists() and not force:
         raise CvsiteError([Problem(str(target), 0, 0, "", "already exists; pass --force to overwrite it")])
-    report = ImportReport(Path(file), target)
-    data = profile_data(resume, report)
-    Profile.model_validate(data)  # what is written must load; the import's models make sure it does
+    return target
+
+
+def write_profile(target: Path, data: dict[str, Any]) -> None:
+    """Write an imported profile.yaml with its editor schemas and an empty jobs/ beside it."""
+    Profile.model_validate(data)  # what is written must load; the importers make sure it does
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(modeline("profile") + dump_yaml(data), encoding="utf-8")
@@ -414,11 +540,12 @@ def import_jsonresume(file: Path, out_dir: Path, force: bool = False) -> ImportR
         (target.parent / "jobs").mkdir(exist_ok=True)
     except OSError as exc:
         raise CvsiteError([Problem(str(target), 0, 0, "", f"cannot write: {exc.strerror or exc}")]) from None
-    return report
 
 
 def profile_data(resume: JsonResume, report: ImportReport) -> dict[str, Any]:
     """The profile.yaml content for a JSON Resume document, recording every mapping in `report`."""
+    filled = filled_paths(resume.model_dump(by_alias=True))
+    report.not_shown += [(path, why) for path, why in not_shown().items() if path in filled]
     b = resume.basics
     for key, target in (("name", "name"), ("label", "headline"), ("summary", "summary"),
                         ("image", "image (kept for export; pages never show a photo)")):
@@ -436,7 +563,7 @@ def profile_data(resume: JsonResume, report: ImportReport) -> dict[str, Any]:
         "address": _address(b.location),
         **_sections(resume, report),
     }
-    return _compact(data)
+    return compact(data)
 
 
 def _place(location: JrLocation | None) -> str | None:
@@ -448,7 +575,8 @@ def _place(location: JrLocation | None) -> str | None:
 
 
 def _address(location: JrLocation | None) -> dict[str, Any] | None:
-    if location is None:
+    """The postal address, kept for export; a city alone is the profile's `location`."""
+    if location is None or location.model_dump(exclude_none=True).keys() <= {"city"}:
         return None
     return {"street": location.address, "postal_code": location.postalCode, "city": location.city,
             "region": location.region, "country_code": location.countryCode}
@@ -475,10 +603,13 @@ def _social(entry: JrProfile, path: str, contact: dict[str, Any], report: Import
     if key in contact or (key not in _networks() and key in Contact.model_fields):
         report.no_home.append((path, f"contact.{key} is already taken"))
         return
+    usual = _table()["profile_urls"].get(key.lower())
     if key in _networks():
         value = _known_network_value(key, entry)
     elif entry.url:
         value = entry.url
+    elif usual and entry.username:
+        value = usual.format(username=entry.username)
     else:
         report.no_home.append((path, f"a {network} user name without a url; contact keeps links"))
         return
@@ -512,15 +643,16 @@ def _tags(words: list[str]) -> list[str]:
 
 def _sections(resume: JsonResume, report: ImportReport) -> dict[str, Any]:
     experience = [_work(w) for w in resume.work] + [_volunteer(v) for v in resume.volunteer]
+    marked = [p for p in resume.projects if p.x_cvsite and p.x_cvsite.section == "contributions"]
     contributions = ([_award(a) for a in resume.awards] + [_certificate(c) for c in resume.certificates]
-                     + [_publication(p) for p in resume.publications])
+                     + [_publication(p) for p in resume.publications]
+                     + [_contribution(p) for p in marked])
     sections = {
         "experience": experience,
-        "projects": [_project(p) for p in resume.projects],
+        "projects": [_project(p) for p in resume.projects if p not in marked],
         "contributions": contributions,
         "education": [_education(e) for e in resume.education],
-        "skills": [{"name": s.name, "level": s.level, "aliases": s.keywords, "tags": _tags(s.keywords)}
-                   for s in resume.skills],
+        "skills": [skill for group in resume.skills for skill in _skills(group)],
         "languages": [{"name": lang.language, "level": lang.fluency} for lang in resume.languages],
         "interests": [{"name": i.name, "keywords": i.keywords} for i in resume.interests],
         "references": [{"name": r.name, "reference": r.reference} for r in resume.references],
@@ -536,14 +668,15 @@ def _sections(resume: JsonResume, report: ImportReport) -> dict[str, Any]:
 
 
 _SECTION_TARGETS = (
-    ("work", "experience"),
+    ("work", "experience (no endDate: end: present)"),
     ("volunteer", "experience (kind: volunteer)"),
-    ("projects", "projects (url -> links.website; keywords -> keywords and tags)"),
+    ("projects", "projects (url -> links.website; keywords -> keywords and tags; "
+                 "x-cvsite section: contributions -> contributions)"),
     ("awards", "contributions (kind: award)"),
     ("certificates", "contributions (kind: certificate)"),
     ("publications", "contributions (kind: publication)"),
     ("education", "education"),
-    ("skills", "skills (keywords -> aliases and tags)"),
+    ("skills", "skills (each keyword a skill in the group `name`)"),
     ("languages", "languages"),
     ("interests", "interests"),
     ("references", "references"),
@@ -551,21 +684,55 @@ _SECTION_TARGETS = (
 )
 
 
+def _end(start: str, end: str | None) -> str | None:
+    """A role without an end is current; one that ends as it starts is a single date (how
+    the export writes a profile role that has no end)."""
+    if end is None:
+        return "present"
+    return None if end == start else end
+
+
 def _work(w: JrWork) -> dict[str, Any]:
     return {"role": w.position, "org": w.name, "org_description": w.description, "start": w.startDate,
-            "end": w.endDate, "location": w.location, "url": w.url, "summary": w.summary,
-            "highlights": w.highlights}
+            "end": _end(w.startDate, w.endDate), "location": w.location, "url": w.url,
+            "summary": w.summary, "highlights": w.highlights}
 
 
 def _volunteer(v: JrVolunteer) -> dict[str, Any]:
     return {"role": v.position, "org": v.organization, "kind": "volunteer", "start": v.startDate,
-            "end": v.endDate, "url": v.url, "summary": v.summary, "highlights": v.highlights}
+            "end": _end(v.startDate, v.endDate), "url": v.url, "summary": v.summary,
+            "highlights": v.highlights}
 
 
 def _project(p: JrProject) -> dict[str, Any]:
-    return {"title": p.name, "kind": p.type, "entity": p.entity, "roles": p.roles, "start": p.startDate,
-            "end": p.endDate, "summary": p.description, "highlights": p.highlights,
-            "links": {"website": p.url}, "keywords": p.keywords, "tags": _tags(p.keywords)}
+    ext = p.x_cvsite or JrExtension()
+    highlights = list(p.highlights)
+    for said in (ext.contribution, ext.outcome):  # the export writes them first, in this order
+        if said and highlights and highlights[0] == said:
+            highlights.pop(0)
+    when = "date" if ext.single_date else "start"
+    return {"title": p.name, "kind": p.type, "entity": p.entity, "roles": p.roles, when: p.startDate,
+            "end": p.endDate, "summary": p.description, "contribution": ext.contribution,
+            "outcome": ext.outcome, "highlights": highlights,
+            "links": ext.links or {"website": p.url}, "keywords": p.keywords, "tags": _tags(p.keywords)}
+
+
+def _contribution(p: JrProject) -> dict[str, Any]:
+    """A project the export marked as a contribution (a talk, package, pull request…)."""
+    kind = p.type if p.type in CONTRIBUTION_KINDS else "other"
+    return {"kind": kind, "title": p.name, "where": p.entity, "date": p.startDate, "url": p.url,
+            "summary": p.description}
+
+
+def _skills(group: JrSkill) -> list[dict[str, Any]]:
+    """`{name: Backend, keywords: [Go, Python]}` is the group Backend of the skills Go and
+    Python; an entry without keywords is one skill."""
+    ext = group.x_cvsite or JrExtension()
+    if not group.keywords:
+        return [{"name": group.name, "level": group.level, "aliases": ext.aliases.get(group.name),
+                 "tags": ext.tags.get(group.name)}]
+    return [{"name": name, "group": group.name, "level": group.level, "aliases": ext.aliases.get(name),
+             "tags": ext.tags.get(name)} for name in group.keywords]
 
 
 def _education(e: JrEducation) -> dict[str, Any]:
@@ -583,17 +750,18 @@ def _certificate(c: JrCertificate) -> dict[str, Any]:
 
 
 def _publication(p: JrPublication) -> dict[str, Any]:
-    return {"kind": "publication", "title": p.name, "where": p.publisher, "date": p.releaseDate,
+    kind = p.x_cvsite.kind if p.x_cvsite and p.x_cvsite.kind else "publication"
+    return {"kind": kind, "title": p.name, "where": p.publisher, "date": p.releaseDate,
             "url": p.url, "summary": p.summary}
 
 
-def _compact(value: Any) -> Any:
+def compact(value: Any) -> Any:
     """Drop empty values at every level, so profile.yaml holds only what was said."""
     if isinstance(value, dict):
-        pairs = ((k, _compact(v)) for k, v in value.items())
+        pairs = ((k, compact(v)) for k, v in value.items())
         return {k: v for k, v in pairs if v not in (None, "", [], {})}
     if isinstance(value, list):
-        return [_compact(v) for v in value]
+        return [compact(v) for v in value]
     return value
 
 
@@ -656,9 +824,16 @@ def build_export(profile: Profile, cv: TailoredCV | None = None) -> Export:
     if person.pitch:
         lost["pitch"] += 1
     document: dict[str, Any] = {"$schema": SCHEMA_URL, "basics": basics}
+    skills: list[Skill] = []
     for entry in _entries(profile, cv):
+        if isinstance(entry.item, Skill):
+            document.setdefault("skills", [])
+            skills.append(entry.item)
+            continue
         key, value = _entry_out(entry, lost)
         document.setdefault(key, []).append(value)
+    if skills:
+        document["skills"] = _skills_out(skills)
     document["interests"] = [{"name": i.name, "keywords": i.keywords} for i in profile.interests]
     document["references"] = [{"name": r.name, "reference": r.reference} for r in profile.references]
     if profile.meta:
@@ -666,7 +841,7 @@ def build_export(profile: Profile, cv: TailoredCV | None = None) -> Export:
         document["meta"] = {"canonical": m.canonical, "version": m.version, "lastModified": m.last_modified}
     notes = [f"{where}: no JSON Resume field" + (f" ({count} items)" if count > 1 else "")
              for where, count in sorted(lost.items())]
-    return Export(_compact(document), notes)
+    return Export(compact(document), notes)
 
 
 def _entries(profile: Profile, cv: TailoredCV | None) -> list[_Entry]:
@@ -722,18 +897,47 @@ def _entry_out(entry: _Entry, lost: Counter[str]) -> tuple[str, dict[str, Any]]:
     if isinstance(item, Education):
         _unused(lost, item, "education", ("location", "summary"))
         return "education", _education_out(item)
-    if isinstance(item, Skill):
-        _unused(lost, item, "skills", ("group",))
-        return "skills", {"name": item.name, "level": item.level, "keywords": item.aliases}
     assert isinstance(item, Language)
     return "languages", {"language": item.name, "fluency": item.level}
+
+
+def _skills_out(skills: list[Skill]) -> list[dict[str, Any]]:
+    """Skills as JSON Resume's groups: each run of skills sharing a group and a level is one
+    `{name: group, level, keywords: [skills]}`; a skill without a group is an entry of its own.
+    Runs, not whole groups, so the order of the skills comes back on import."""
+    runs: list[list[Skill]] = []
+    for skill in skills:
+        last = runs[-1][-1] if runs else None
+        if last is not None and skill.group and (last.group, last.level) == (skill.group, skill.level):
+            runs[-1].append(skill)
+        else:
+            runs.append([skill])
+    out = []
+    for run in runs:
+        first = run[0]
+        entry: dict[str, Any] = {"name": first.group or first.name, "level": first.level,
+                                 "keywords": [s.name for s in run] if first.group else []}
+        extension = {"aliases": {s.name: s.aliases for s in run if s.aliases},
+                     "tags": {s.name: s.tags for s in run if s.tags}}
+        if any(extension.values()):
+            entry["x-cvsite"] = extension
+        out.append(entry)
+    return out
+
+
+def _end_out(item: Experience) -> str | None:
+    """No endDate is a current role in JSON Resume; a role without an end (a single date in
+    cvsite) ends as it starts."""
+    if item.end == "present":
+        return None
+    return _date(item.end) if item.end is not None else _date(item.start)
 
 
 def _experience_out(
     item: Experience, highlights: list[str], lost: Counter[str]
 ) -> tuple[str, dict[str, Any]]:
     common = {"position": item.role, "url": item.url, "startDate": _date(item.start),
-              "endDate": _date(item.end), "summary": item.summary, "highlights": highlights}
+              "endDate": _end_out(item), "summary": item.summary, "highlights": highlights}
     if item.kind == "volunteer":
         _unused(lost, item, "volunteer", ("location", "org_description"))
         return "volunteer", {"organization": item.org, **common}
@@ -742,15 +946,20 @@ def _experience_out(
 
 
 def _project_out(item: Project, highlights: list[str], lost: Counter[str]) -> dict[str, Any]:
+    """`contribution` and `outcome` lead the highlights (what other tools show) and are named
+    again in `x-cvsite`, with the links when there is more than one website."""
     links = list(item.links.items())
     url = item.links.get("website") or (links[0][1] if links else None)
-    if len(links) > 1:
-        lost["projects.links beyond the first"] += 1
+    extension = {"contribution": item.contribution, "outcome": item.outcome,
+                 "links": item.links if item.links != {"website": url} else {},
+                 "single_date": bool(item.date and not item.start) or None}
+    if item.date and item.start:
+        lost["projects.date beside a start"] += 1
     return {"name": item.title, "startDate": _date(item.start or item.date), "endDate": _date(item.end),
             "description": item.summary,
             "highlights": [t for t in (item.contribution, item.outcome) if t] + highlights,
             "url": url, "roles": item.roles, "entity": item.entity, "type": item.kind,
-            "keywords": item.keywords or item.tags}
+            "keywords": item.keywords or item.tags, "x-cvsite": extension}
 
 
 _CONTRIBUTION_KEYS = {
@@ -759,8 +968,10 @@ _CONTRIBUTION_KEYS = {
 
 
 def _contribution_out(item: Contribution, lost: Counter[str]) -> tuple[str, dict[str, Any]]:
-    """Awards, certificates and publications have sections of their own; other kinds
-    (talks, packages, pull requests) are projects whose `type` says what they are."""
+    """Awards, certificates and publications have sections of their own (a post is a
+    publication marked `x-cvsite: {kind: post}`); other kinds (talks, packages, pull
+    requests) are projects whose `type` says what they are, marked
+    `x-cvsite: {section: contributions}` so an import makes them contributions again."""
     key = _CONTRIBUTION_KEYS.get(item.kind)
     date = _date(item.date)
     if key == "awards":
@@ -770,10 +981,12 @@ def _contribution_out(item: Contribution, lost: Counter[str]) -> tuple[str, dict
         _unused(lost, item, "certificates", ("summary",))
         return key, {"name": item.title, "date": date, "issuer": item.where, "url": item.url}
     if key == "publications":
+        marker = {"kind": item.kind} if item.kind == "post" else {}
         return key, {"name": item.title, "publisher": item.where, "releaseDate": date, "url": item.url,
-                     "summary": item.summary}
+                     "summary": item.summary, "x-cvsite": marker}
     return "projects", {"name": item.title, "startDate": date, "description": item.summary,
-                        "url": item.url, "entity": item.where, "type": item.kind}
+                        "url": item.url, "entity": item.where, "type": item.kind,
+                        "x-cvsite": {"section": "contributions"}}
 
 
 def _education_out(item: Education) -> dict[str, Any]:

@@ -45,10 +45,7 @@ class Workspace:
 
 def load_workspace(root: Path, only_jobs: Sequence[str] = ()) -> Workspace:
     """Load and validate DIR, or raise CvsiteError with every problem found."""
-    root = Path(root)
-    if not root.is_dir():
-        reason = "is not a directory" if root.exists() else "no such directory"
-        raise CvsiteError([Problem(str(root), 0, 0, "", reason)])
+    root = require_directory(root)
     problems: list[Problem] = []
     profile_path = root / "profile.yaml"
     if not profile_path.exists() and not profile_path.is_symlink():
@@ -81,6 +78,15 @@ def load_workspace(root: Path, only_jobs: Sequence[str] = ()) -> Workspace:
         raise CvsiteError(sorted(problems, key=lambda p: (p.file, p.line, p.column)))
     assert profile is not None
     return Workspace(root, profile, jobs, postings, documents)
+
+
+def require_directory(root: Path) -> Path:
+    """The profile directory, or CvsiteError when the argument names no directory at all."""
+    root = Path(root)
+    if not root.is_dir():
+        reason = "is not a directory" if root.exists() else "no such directory"
+        raise CvsiteError([Problem(str(root), 0, 0, "", reason)])
+    return root
 
 
 def _job_files(root: Path, only: Sequence[str], problems: list[Problem]) -> list[Path]:

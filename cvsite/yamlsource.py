@@ -16,6 +16,8 @@ counts the depth and refuses at MAX_DEPTH with the line at fault.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -268,8 +270,7 @@ def parse_yaml(text: str, name: str) -> YamlDocument:
         if "nesting depth" in str(exc.problem):  # newer libyaml refuses deep nesting itself
             deep = f"nesting deeper than {MAX_DEPTH} levels"
             raise CvsiteError([Problem(name, line, column, "", deep)]) from None
-        reason = _name_the_character(exc.problem or exc.context or "invalid YAML", text, line, column)
-        raise CvsiteError([Problem(name, line, column, "", f"invalid YAML: {reason}")]) from None
+        raise CvsiteError([_syntax_problem(exc, text, name, line, column)]) from None
     except yaml.YAMLError as exc:
         raise CvsiteError([Problem(name, 1, 1, "", f"invalid YAML: {exc}")]) from None
     except _Refused as exc:
@@ -280,6 +281,58 @@ def parse_yaml(text: str, name: str) -> YamlDocument:
     finally:
         loader.dispose()
     return YamlDocument(name, data, builder.positions)
+
+
+@cache
+def _hints() -> dict[str, str]:
+    return dict(yaml.safe_load((resources.files("cvsite") / "data" / "yaml_hints.yaml").read_text("utf-8")))
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, name: str, line: int, column: int) -> Problem:
+    """A syntax error as a Problem: the likely cause in words, then the parser's, with the line
+    at fault and a caret under the column."""
+    said = _name_the_character(exc.problem or exc.context or "invalid YAML", text, line, column)
+    lines = text.split("\n")
+    context = exc.context_mark.line + 1 if exc.context_mark else line
+    hint = _likely_cause(said, exc.context or "", lines, line, column, context)
+    if hint and exc.context_mark and any(c in (exc.context or "") for c in ("quoted scalar", "simple key")):
+        line, column = context, exc.context_mark.column + 1  # where the quote or the line starts
+    message = f"invalid YAML: {hint} (the parser says: {said})" if hint else f"invalid YAML: {said}"
+    return Problem(name, line, column, "", message, excerpt=_excerpt(lines, line, column))
+
+
+def _likely_cause(said: str, context: str, lines: list[str], line: int, column: int,
+                  context_line: int) -> str | None:
+    """Name what usually causes each of the parser's complaints, in the user's terms."""
+    hints = _hints()
+    row = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "tab" in said or "\t" in row[:column]:
+        return hints["tab"]
+    if "end of stream" in said and "quoted scalar" in context:
+        opening = lines[context_line - 1] if 0 < context_line <= len(lines) else ""
+        quote = "'" if opening.count("'") % 2 else '"'
+        return hints["unclosed_quote"].format(quote=f"{quote}")
+    if "mapping values are not allowed" in said:
+        key, sep, value = row.partition(": ")
+        if sep and len(key) + 1 < column - 1:  # an earlier `key: ` on the same line
+            quoted = value.strip().replace('"', '\\"')
+            return hints["colon_in_value"].format(example=f'{key.strip()}: "{quoted}"')
+        return hints["deeper_than_key"]
+    if "expected '-' indicator" in said or "expected key" in said or "expected <block end>" in said:
+        return hints["indentation"].format(line=context_line)
+    if "could not find expected ':'" in said:
+        return hints["not_key_value"]
+    if "expected ',' or ']'" in said or "expected ',' or '}'" in said:
+        bracket = "[" if "]" in said else "{"
+        return hints["unclosed_bracket"].format(bracket=bracket, line=context_line)
+    return None
+
+
+def _excerpt(lines: list[str], line: int, column: int) -> str | None:
+    if not 0 < line <= len(lines) or not lines[line - 1].strip():
+        return None
+    row = lines[line - 1].rstrip("\r").replace("\t", " ")
+    return f"{row}\n{' ' * (column - 1)}^"
 
 
 def _name_the_character(reason: str, text: str, line: int, column: int) -> str:

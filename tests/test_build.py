@@ -705,25 +705,27 @@ def test_the_summary_line_and_quiet(copied: Built) -> None:
     args = ["build", str(copied.directory), "-o", str(copied.out), "--base-url", BASE]
     run = CliRunner().invoke(cli, args)
     assert run.exit_code == 0, run.output
-    match = SUMMARY.match(run.stderr.splitlines()[-1])
+    match = SUMMARY.match(run.stdout.splitlines()[-1])
     assert match and match.groups() == ("4", "4", "0", "4", str(copied.out))
     quiet = CliRunner().invoke(cli, [*args, "-q"])
     assert quiet.exit_code == 0
-    assert len(quiet.stderr.splitlines()) == 1 and SUMMARY.match(quiet.stderr) and quiet.stdout == ""
+    assert len(quiet.stdout.splitlines()) == 1 and SUMMARY.match(quiet.stdout) and quiet.stderr == ""
 
 
 def test_build_prints_each_unlisted_jobs_address(copied: Built) -> None:
     args = ["build", str(copied.directory), "-o", str(copied.out), "--no-pdf"]
     with_base = CliRunner().invoke(cli, [*args, "--base-url", BASE])
     assert with_base.exit_code == 0, with_base.output
-    urls = [line.split()[-1] for line in with_base.stdout.splitlines()]
+    lines = with_base.stdout.splitlines()
+    assert lines[0] == "Unlisted pages (only these links reach them):" and SUMMARY.match(lines[-1])
+    urls = [line.split()[-1] for line in lines[1:-1]]
     assert urls == [BASE + folder(copied.directory, slug) for slug in ("globex", "initech")]
     for url in urls:
         assert (copied.out / url.removeprefix(BASE) / "index.html").is_file()
-    without = CliRunner().invoke(cli, args)
-    assert [line.split()[-1] for line in without.stdout.splitlines()] == \
+    without = CliRunner().invoke(cli, args).stdout.splitlines()
+    assert [line.split()[-1] for line in without[1:3]] == \
            [folder(copied.directory, slug) for slug in ("globex", "initech")]
-    assert "--base-url" in without.stderr
+    assert "set base_url in profile.yaml or pass --base-url" in without[3]
 
 
 def test_init_then_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -740,5 +742,5 @@ def test_init_then_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     jobs = [p.stem for p in (directory / "jobs").glob("*.yaml")]
     assert jobs and all((out / folder(directory, slug) / "index.html").is_file() for slug in jobs)
     assert len(list(out.rglob("*.pdf"))) == len(jobs) + 1
-    match = SUMMARY.match(run.stderr.splitlines()[-1])
+    match = SUMMARY.match(run.stdout.splitlines()[-1])
     assert match and match.group(3) == str(len(jobs) + 1)

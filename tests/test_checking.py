@@ -83,7 +83,7 @@ def test_human_report_is_grouped_by_file_and_plain_without_colour(profile) -> No
         role: Data Scientist
         note: TBD
         """})
-    code, _, err = run(str(root))
+    code, err, _ = run(str(root))
     assert code == 0
     lines = err.splitlines()
     profile_file, job_file = str(root / "profile.yaml"), str(root / "jobs" / "acme.yaml")
@@ -97,7 +97,7 @@ def test_human_report_is_grouped_by_file_and_plain_without_colour(profile) -> No
 
 
 def test_quiet_hides_warnings_but_keeps_the_summary(profile) -> None:
-    code, _, err = run(str(profile(WARNED)), "-q")
+    code, err, _ = run(str(profile(WARNED)), "-q")
     assert code == 0 and "recieve" not in err and err.strip() == "0 errors, 2 warnings."
 
 
@@ -119,3 +119,31 @@ def test_example_profile_passes_cleanly() -> None:
 def test_help_lists_every_check_code() -> None:
     help_text = " ".join(CliRunner().invoke(cli, ["check", "--help"]).output.split())
     assert all(code in help_text for code in CHECKS)
+
+
+def test_a_syntax_error_is_explained_and_does_not_hide_the_other_files(tmp_path: Path) -> None:
+    """A broken profile, a broken job and a job with a wrong field: all three in one report,
+    each syntax error with its likely cause, its line and a caret, on stdout (`check | less`)."""
+    (tmp_path / "profile.yaml").write_text("name: Sam Lee\nheadline: Engineer: backend\n", encoding="utf-8")
+    (tmp_path / "jobs").mkdir()
+    (tmp_path / "jobs" / "acme.yaml").write_text("company: Acme\n\trole: x\n", encoding="utf-8")
+    (tmp_path / "jobs" / "beta.yaml").write_text("company: Beta\nrole: Analyst\nlisted: maybe\n",
+                                                 encoding="utf-8")
+    code, out, err = run(str(tmp_path))
+    assert code == 2 and err == ""
+    lines = out.splitlines()
+    profile_file = tmp_path / "profile.yaml"
+    assert (f"  {profile_file}:2:19: error: invalid YAML: a colon followed by a space inside an unquoted "
+            'value starts a new key; put the value in quotes: headline: "Engineer: backend" '
+            "(the parser says: mapping values are not allowed in this context)") in lines
+    at = lines.index("      | headline: Engineer: backend")
+    assert lines[at + 1] == "      | " + " " * 18 + "^"
+    assert any(f"{tmp_path / 'jobs' / 'acme.yaml'}:2:1: error: invalid YAML: a tab" in line for line in lines)
+    assert any(f"{tmp_path / 'jobs' / 'beta.yaml'}:3:" in line and "listed" in line for line in lines)
+    assert lines[-1].startswith("3 errors")
+
+
+def test_check_of_a_missing_directory_is_a_usage_problem_on_stderr(tmp_path: Path) -> None:
+    code, out, err = run(str(tmp_path / "nowhere"))
+    assert code == 2 and out == ""
+    assert f"{tmp_path / 'nowhere'}: error: no such directory" in err

@@ -15,7 +15,8 @@ import pytest
 from cvsite import __version__
 from cvsite.schema import SchemaName, schema_text
 
-FOUNDATION = Path(__file__).parent / "fixtures" / "foundation"
+REPO = Path(__file__).parent.parent
+FOUNDATION = REPO / "tests" / "fixtures" / "foundation"
 VALID = FOUNDATION / "valid"
 BROKEN = FOUNDATION / "broken"
 CVSITE = shutil.which("cvsite") or str(Path(sys.executable).with_name("cvsite"))
@@ -57,8 +58,9 @@ def test_python_dash_m_works() -> None:
 def test_check_valid_directory_exits_zero() -> None:
     result = run("check", str(VALID))
     assert result.returncode == 0, result.stderr
-    assert " error:" not in result.stderr
-    assert result.stderr.strip().splitlines()[-1].startswith(("No problems found.", "0 errors"))
+    assert " error:" not in result.stdout
+    assert result.stdout.strip().splitlines()[-1].startswith(("No problems found.", "0 errors"))
+    assert result.stderr == ""
 
 
 def test_check_broken_directory_lists_every_problem() -> None:
@@ -66,10 +68,11 @@ def test_check_broken_directory_lists_every_problem() -> None:
     assert_clean_failure(result)
     for where in ("jobs/alpha.yaml:4:3:", "jobs/beta.yaml:1:1:", "jobs/beta.yaml:2:1:",
                   "profile.yaml:3:1:", "profile.yaml:8:5:"):
-        assert f"{BROKEN}/{where}" in result.stderr
-    assert "limit.projets: unknown key 'projets' (did you mean 'projects'?)" in result.stderr
-    assert "rol: unknown field 'rol' (did you mean 'role'?)" in result.stderr
-    assert "5 errors" in result.stderr
+        assert f"{BROKEN}/{where}" in result.stdout
+    assert "limit.projets: unknown key 'projets' (did you mean 'projects'?)" in result.stdout
+    assert "rol: unknown field 'rol' (did you mean 'role'?)" in result.stdout
+    assert "5 errors" in result.stdout
+    assert result.stderr == ""  # the report is the output: `cvsite check | less` shows it all
 
 
 def test_check_json_shape() -> None:
@@ -101,8 +104,8 @@ def test_check_defaults_to_the_working_directory(tmp_path: Path) -> None:
     shutil.copytree(BROKEN, tmp_path / "cv")
     result = run("check", cwd=tmp_path / "cv")
     assert_clean_failure(result)
-    assert "jobs/alpha.yaml:4:3:" in result.stderr
-    assert str(tmp_path) not in result.stderr
+    assert "jobs/alpha.yaml:4:3:" in result.stdout
+    assert str(tmp_path) not in result.stdout
 
 
 def test_check_from_another_working_directory(tmp_path: Path) -> None:
@@ -142,7 +145,7 @@ def test_bad_input_gets_a_message_not_a_traceback(tmp_path: Path, setup: str, me
         profile.write_text(texts[setup], encoding="utf-8")
     result = run("check", str(tmp_path))
     assert_clean_failure(result)
-    assert message in result.stderr
+    assert message in result.stdout
 
 
 def test_check_of_a_missing_directory(tmp_path: Path) -> None:
@@ -162,8 +165,8 @@ def test_quiet_valid_check_is_silent_about_success(tmp_path: Path) -> None:
     loud = run("check", str(tmp_path))
     quiet = run("check", "-q", str(tmp_path))
     assert loud.returncode == quiet.returncode == 0
-    assert "No problems found." in loud.stderr or "warning" in loud.stderr
-    assert "No problems found." not in quiet.stderr
+    assert "No problems found." in loud.stdout or "warning" in loud.stdout
+    assert "No problems found." not in quiet.stdout
 
 
 @pytest.mark.parametrize("kind", ["profile", "job"])
@@ -205,3 +208,20 @@ def test_no_color_turns_colour_off_on_a_terminal() -> None:
     assert ANSI in coloured
     assert ANSI not in plain
     assert "did you mean 'projects'?" in plain
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_shell_completion_as_the_readme_says(shell: str) -> None:
+    script = run(env={"_CVSITE_COMPLETE": f"{shell}_source"})
+    assert script.returncode == 0 and "_cvsite_completion" in script.stdout
+    assert f"_CVSITE_COMPLETE={shell}_source cvsite" in (REPO / "README.md").read_text("utf-8")
+
+
+def test_shell_completion_completes_subcommands() -> None:
+    done = run(env={"_CVSITE_COMPLETE": "bash_complete", "COMP_WORDS": "cvsite import ", "COMP_CWORD": "2"})
+    assert done.stdout.split() == ["plain,jsonresume", "plain,linkedin"]
+
+
+def test_readme_documents_serve_open_and_the_option_exists() -> None:
+    assert "cvsite serve my-cv --open" in (REPO / "README.md").read_text("utf-8")
+    assert "--open" in run("serve", "--help").stdout

@@ -21,12 +21,15 @@ from cvsite.errors import CvsiteError
 from cvsite.jsonresume import (
     SCHEMA_URL,
     build_export,
+    dump_yaml,
     export_jsonresume,
+    filled_paths,
     import_jsonresume,
+    not_shown,
     read_jsonresume,
 )
 from cvsite.loader import load_workspace
-from cvsite.model import Contribution, Experience, Job, Profile, Project
+from cvsite.model import Contribution, Experience, Job, Profile, Project, kebab
 from cvsite.tailored import Person, RankedHighlight, RankedItem, Reason, TailoredCV, TailoredSection
 
 FIXTURES = Path(__file__).parent / "fixtures" / "jsonresume"
@@ -111,10 +114,10 @@ def test_import_writes_a_profile_directory_that_builds(tmp_path: Path) -> None:
 def test_import_report_says_where_each_section_went(tmp_path: Path) -> None:
     report = import_jsonresume(FULL, tmp_path / "cv")
     mapped = dict(report.mapped)
-    assert mapped["$.work (2)"] == "experience"
+    assert mapped["$.work (2)"] == "experience (no endDate: end: present)"
     assert mapped["$.volunteer (1)"] == "experience (kind: volunteer)"
     assert mapped["$.awards (1)"] == "contributions (kind: award)"
-    assert mapped["$.skills (3)"] == "skills (keywords -> aliases and tags)"
+    assert mapped["$.skills (3)"] == "skills (each keyword a skill in the group `name`)"
     assert mapped["$.basics.profiles[0] (GitHub)"] == "contact.github"
     assert mapped["$.basics.label"] == "headline"
     sections = {"work", "volunteer", "education", "awards", "certificates", "publications", "skills",
@@ -141,7 +144,7 @@ def test_import_maps_every_section(tmp_path: Path) -> None:
     profile = imported(tmp_path)
     work, old, volunteer = profile.experience
     assert (work.kind, work.org, work.role, str(work.start), work.end) == (
-        "work", "Ledgerly", "Senior Backend Engineer", "2021-03", None)
+        "work", "Ledgerly", "Senior Backend Engineer", "2021-03", "present")
     assert work.org_description == "Payments platform for online marketplaces"
     assert [h.text for h in old.highlights][1] == "null"
     assert (volunteer.kind, volunteer.org, str(volunteer.end)) == ("volunteer", "Code Club Berlin", "2023-06")
@@ -153,9 +156,10 @@ def test_import_maps_every_section(tmp_path: Path) -> None:
     assert [e.degree for e in profile.education] == [
         "Master of Science in Computer Science", "Mathematics", "Certificate in Statistics"]
     assert profile.education[0].courses == ["Distributed Systems", "Database Internals"]
-    backend = profile.skills[0]
-    assert (backend.aliases, backend.tags) == (["Go", "PostgreSQL", "Kafka", "C++"],
-                                               ["go", "postgresql", "kafka", "c++"])
+    assert [(s.name, s.group, s.level) for s in profile.skills] == [
+        ("Go", "Backend", "Expert"), ("PostgreSQL", "Backend", "Expert"), ("Kafka", "Backend", "Expert"),
+        ("C++", "Backend", "Expert"), ("Kubernetes", "Operations", "Advanced"),
+        ("Terraform", "Operations", "Advanced"), ("Python", None, None)]
     project = profile.projects[0]
     assert (project.links, project.roles, project.kind, project.entity) == (
         {"website": "https://github.com/adaq/pgledger"}, ["Author", "Maintainer"], "library", "Open source")
@@ -190,7 +194,7 @@ def test_blank_strings_and_nulls_count_as_absent(tmp_path: Path) -> None:
     }), encoding="utf-8")
     profile = imported(tmp_path, source)
     assert profile.contact.website is None and profile.location is None
-    assert profile.experience[0].end is None
+    assert profile.experience[0].end == "present"
     assert [h.text for h in profile.experience[0].highlights] == ["Built the reports"]
 
 
@@ -251,13 +255,27 @@ def test_wrong_types_are_reported_at_their_json_path_and_line() -> None:
     ]
 
 
-def test_unknown_keys_are_reported_with_a_suggestion() -> None:
-    found = problems_of(FIXTURES / "bad_unknown_key.json")
-    assert [p.split(": ", 1)[1] for p in found] == [
-        "$.basics.summmary: unknown key 'summmary' (did you mean 'summary'?)",
-        "$.work[0].hilights: unknown key 'hilights' (did you mean 'highlights'?)",
-        "$.hobbies: unknown key 'hobbies'",
+def test_unknown_keys_are_warnings_with_a_suggestion(tmp_path: Path) -> None:
+    """A typo or a key some theme added is named, and the rest of the document still imports."""
+    reading = read_jsonresume(FIXTURES / "bad_unknown_key.json")
+    assert [str(p).split(": ", 1)[1] for p in reading.unknown] == [
+        "$.basics.summmary: unknown key 'summmary' (did you mean 'summary'?); not imported",
+        "$.work[0].hilights: unknown key 'hilights' (did you mean 'highlights'?); not imported",
+        "$.hobbies: unknown key 'hobbies'; not imported",
     ]
+    assert reading.resume.work[0].name == "Acme"
+    report = import_jsonresume(FIXTURES / "bad_unknown_key.json", tmp_path / "cv")
+    assert "warning: $.work[0].hilights: unknown key 'hilights' (did you mean 'highlights'?); not imported" \
+        in report.lines()
+    assert check_directory(tmp_path / "cv").errors == []
+
+
+def test_unknown_keys_beside_errors_leave_only_the_errors(tmp_path: Path) -> None:
+    source = tmp_path / "resume.json"
+    source.write_text(json.dumps({"basics": {"name": "Sam", "label": "x", "nickname": "S"},
+                                  "work": [{"name": "Acme", "position": "Analyst", "startDate": "soon"}]}))
+    assert [p.split(": ", 1)[1] for p in problems_of(source)] == [
+        "$.work[0].startDate: 'soon' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD"]
 
 
 @pytest.mark.parametrize(("document", "expected"), [
@@ -267,8 +285,8 @@ def test_unknown_keys_are_reported_with_a_suggestion() -> None:
      "$.work[0].startDate: is missing"),
     ({"basics": {"name": "Sam", "label": "x"}, "education": [{"institution": "Uni"}]},
      "$.education[0]: needs a studyType or an area"),
-    ({"basics": {"name": "Sam", "label": "x", "url": "example.org"}},
-     "$.basics.url: 'example.org' is not a web address"),
+    ({"basics": {"name": "Sam", "label": "x", "url": "ftp://example.org"}},
+     "$.basics.url: 'ftp://example.org' is not a web address"),
     ({"basics": {"name": "Sam", "label": "x"}, "awards": [{"title": "Prize", "date": "2021-02-30"}]},
      "$.awards[0].date: '2021-02-30' is not a real day"),
     ({"basics": {"name": "Sam", "label": "x"}, "projects": [{"name": "P", "startDate": "Spring 2020"}]},
@@ -306,7 +324,9 @@ def test_export_of_a_hand_written_profile_validates(validator: jsonschema.Draft7
     assert [w["name"] for w in work] == [e.org for e in profile.experience if e.kind == "work"]
     assert work[0]["highlights"] == [h.text for h in profile.experience[0].highlights]
     assert "pitch: no JSON Resume field" in result.no_home
-    assert any(note.startswith("skills.group: no JSON Resume field") for note in result.no_home)
+    groups = [(s["name"], s.get("keywords", [])) for s in result.document["skills"]]
+    assert groups[0] == ("Machine learning", [s.name for s in profile.skills[:len(groups[0][1])]])
+    assert [name for _, names in groups for name in names] == [s.name for s in profile.skills if s.group]
 
 
 def test_contribution_kinds_find_a_json_resume_section() -> None:
@@ -334,7 +354,10 @@ def test_project_contribution_and_outcome_become_highlights() -> None:
     [project] = export_jsonresume(profile)["projects"]
     assert project == {"name": "Dashboards", "startDate": "2021", "url": "https://example.org/code",
                        "highlights": ["Built them", "Used daily by 40 people", "Open source"],
-                       "keywords": ["sql"]}
+                       "keywords": ["sql"], "x-cvsite": {
+                           "contribution": "Built them", "outcome": "Used daily by 40 people",
+                           "links": {"code": "https://example.org/code", "demo": "https://example.org/demo"},
+                           "single_date": True}}
 
 
 # --- Tailored export ------------------------------------------------------------------------------
@@ -348,7 +371,8 @@ def _ranked(section: str, item: Any, highlights: list[str] | None = None) -> Ran
 def test_tailored_export_follows_the_cv_and_leaves_out_what_it_excludes(tmp_path: Path) -> None:
     profile = imported(tmp_path)
     work, old, volunteer = profile.experience
-    backend, operations, python = profile.skills
+    skills = {skill.name: skill for skill in profile.skills}
+    go, python, terraform = skills["Go"], skills["Python"], skills["Terraform"]
     trimmed = work.model_copy(update={"highlights": [work.highlights[0]]})
     cv = TailoredCV(
         slug="payments",
@@ -356,24 +380,25 @@ def test_tailored_export_follows_the_cv_and_leaves_out_what_it_excludes(tmp_path
                       profile.contact),
         job=Job(company="Payfast", role="Backend engineer"),
         sections=[
-            TailoredSection("skills", [_ranked("skills", python), _ranked("skills", backend)]),
+            TailoredSection("skills", [_ranked("skills", python), _ranked("skills", go)]),
             TailoredSection("experience", [_ranked("experience", old, [old.highlights[1].text]),
                                            _ranked("experience", trimmed, [work.highlights[0].text])],
                             omitted=[_ranked("experience", volunteer)]),
         ],
-        excluded=[RankedItem("skills", operations, 0.0, included=False,
+        excluded=[RankedItem("skills", terraform, 0.0, included=False,
                              why_left_out=Reason("excluded", "tag 'terraform'"))],
         matched_skills=[], coverage=None, theme="modern", language="en", paper="a4", max_pages=None,
     )
     document = export_jsonresume(profile, cv)
     assert list(document)[:4] == ["$schema", "basics", "skills", "work"]
     assert document["basics"]["label"] == "Payments engineer"
-    assert [s["name"] for s in document["skills"]] == ["Python", "Backend"]
+    assert document["skills"] == [{"name": "Python"}, {"name": "Backend", "level": "Expert",
+                                                        "keywords": ["Go"]}]
     assert [w["name"] for w in document["work"]] == ["Kranich Logistik", "Ledgerly"]
     assert document["work"][0]["highlights"] == ["null"]
     assert document["work"][1]["highlights"] == [work.highlights[0].text]
     assert "volunteer" not in document and "projects" not in document
-    assert "Operations" not in json.dumps(document)
+    assert "Terraform" not in json.dumps(document)
     assert document["interests"] == load("full.json")["interests"]
 
 
@@ -392,10 +417,11 @@ def test_tailored_export_from_the_tailoring_stage(
     assert_valid(validator, document)
     assert document["basics"]["label"] == "Payments backend engineer"
     text = json.dumps(document)
-    assert "Operations" not in text and "pgledger" not in text
+    assert "Terraform" not in text and "pgledger" not in text
     skills = cv.section("skills")
     assert skills is not None
-    assert [s["name"] for s in document["skills"]] == [r.item.name for r in skills.items]
+    assert [k for s in document["skills"] for k in s.get("keywords", [s["name"]])] == [
+        r.item.name for r in skills.items]
     experience = cv.section("experience")
     assert experience is not None
     assert [w["name"] for w in document["work"]] == [
@@ -423,7 +449,11 @@ def test_cli_import_then_export_to_stdout_and_file(
     result = runner.invoke(cli, ["export", "jsonresume", str(EXAMPLE), "-o", str(target)])
     assert result.exit_code == 0, result.output
     assert_valid(validator, json.loads(target.read_text(encoding="utf-8")))
-    assert "no home in JSON Resume: pitch: no JSON Resume field" in result.stderr
+    assert "no home in JSON Resume: pitch: no JSON Resume field" in result.stdout  # the report
+    assert result.stderr == ""
+    to_stdout = runner.invoke(cli, ["export", "jsonresume", str(EXAMPLE)])
+    assert json.loads(to_stdout.stdout)["basics"]["name"]  # the document alone; the notes beside it
+    assert "no home in JSON Resume: pitch" in to_stdout.stderr
 
 
 def test_cli_export_for_one_job(tmp_path: Path) -> None:
@@ -552,3 +582,294 @@ def test_round_trip_of_generated_documents(document: dict[str, Any]) -> None:
         profile = load_workspace(Path(folder) / "cv").profile
     assert normalised(export_jsonresume(profile)) == normalised(document)
 
+
+
+# --- What the pages show ----------------------------------------------------------------------------
+
+SAMPLE = FIXTURES / "sample.json"
+_DATE_KEYS = {"startDate", "endDate", "date", "releaseDate"}
+
+
+def _values_at(value: Any, parts: list[str]) -> list[Any]:
+    """Every value of a document at a schema path split into parts (`work[]`, `highlights[]`)."""
+    if not parts:
+        return [value]
+    head, rest = parts[0], parts[1:]
+    key, many = head.removesuffix("[]"), head.endswith("[]")
+    inner = value.get(key) if isinstance(value, dict) else None
+    if inner is None:
+        return []
+    return [found for item in (inner if many else [inner]) for found in _values_at(item, rest)]
+
+
+def _plain(text: str) -> str:
+    """Text without markdown emphasis or any whitespace: markup splits text in different places."""
+    return "".join(text.replace("**", "").split())
+
+
+def _shown_paths(document: dict[str, Any]) -> set[str]:
+    return filled_paths(document) - set(not_shown())
+
+
+def _built(tmp_path: Path, source: Path, theme: str, pdf: bool = False) -> Path:
+    from cvsite.build import build_site
+
+    import_jsonresume(source, tmp_path / "cv")
+    profile = tmp_path / "cv" / "profile.yaml"
+    profile.write_text(profile.read_text("utf-8") + f"theme: {theme}\n", "utf-8")
+    build_site(tmp_path / "cv", tmp_path / "site", pdf=pdf)
+    return tmp_path / "site"
+
+
+def assert_page_shows_every_field(page: Path, document: dict[str, Any]) -> None:
+    from bs4 import BeautifulSoup
+
+    from cvsite.locale import load_locale
+    from cvsite.model import parse_date
+
+    soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+    text = _plain(soup.get_text())
+    hrefs = {a["href"].rstrip("/") for a in soup.find_all("a", href=True)}
+    locale = load_locale("en")
+    missing = []
+    for path in sorted(_shown_paths(document)):
+        for value in _values_at(document, path.removeprefix("$.").split(".")):
+            if value == "":
+                continue
+            key = path.rsplit(".", 1)[-1].removesuffix("[]")
+            if key in _DATE_KEYS:
+                found = _plain(locale.date(parse_date(value))) in text
+            elif key == "url":
+                found = value.rstrip("/") in hrefs or f"https://{value}".rstrip("/") in hrefs
+            else:
+                found = _plain(str(value)) in text
+            if not found:
+                missing.append(f"{path}: {value!r}")
+    assert missing == []
+
+
+def test_not_shown_table_names_only_fields_of_the_schema() -> None:
+    schema_leaves = filled_paths(_leaf_document(load("schema.json")))
+    assert set(not_shown()) <= schema_leaves
+    assert _shown_paths(load("full.json")) == schema_leaves - set(not_shown())
+
+
+def _leaf_document(schema: dict[str, Any]) -> Any:
+    """A document with the text 'x' in every field the schema defines."""
+    if "properties" in schema:
+        return {key: _leaf_document(sub) for key, sub in schema["properties"].items()}
+    if "items" in schema:
+        return [_leaf_document(schema["items"])]
+    return "x"
+
+
+@pytest.mark.parametrize("theme", ["modern", "classic"])
+@pytest.mark.parametrize("source", [FULL, SAMPLE], ids=["full", "sample"])
+def test_page_shows_every_field_the_import_does_not_list_as_not_shown(
+    tmp_path: Path, source: Path, theme: str
+) -> None:
+    """full.json fills every field of the schema, so this proves the not-shown table complete."""
+    site = _built(tmp_path, source, theme)
+    assert check_directory(tmp_path / "cv").errors == []
+    assert_page_shows_every_field(site / "index.html", json.loads(source.read_text("utf-8")))
+
+
+def test_official_sample_imports_with_its_quirks(tmp_path: Path) -> None:
+    """The schema's sample gives a Twitter user name without a url and a project url without https://."""
+    report = import_jsonresume(SAMPLE, tmp_path / "cv")
+    assert report.no_home == [] and report.unknown == []
+    assert {path for path, _ in report.not_shown} == filled_paths(load("sample.json")) & set(not_shown())
+    profile = load_workspace(tmp_path / "cv").profile
+    assert profile.contact.model_extra is not None
+    assert profile.contact.model_extra["Twitter"] == "https://twitter.com/neutralthoughts"
+    assert profile.projects[0].links == {"website": "https://missdirection.example.com"}
+    assert [(s.name, s.group) for s in profile.skills][:2] == [("HTML", "Web Development"),
+                                                               ("CSS", "Web Development")]
+
+
+@pytest.mark.parametrize("theme", ["modern", "classic"])
+def test_project_highlights_reach_the_pdf(tmp_path: Path, theme: str) -> None:
+    from pypdf import PdfReader
+
+    site = _built(tmp_path, SAMPLE, theme, pdf=True)
+    [pdf] = site.glob("*.pdf")
+    text = " ".join(" ".join(page.extract_text() or "" for page in PdfReader(pdf).pages).split())
+    for highlight in load("sample.json")["projects"][0]["highlights"]:
+        assert highlight in text
+    assert "Dec 2013 – Dec 2014" in text
+
+
+# --- Round trip of generated profiles -------------------------------------------------------------
+
+_KIND_ORDER = ("award", "certificate", "publication", "post", "talk", "pull-request", "package", "other")
+maybe = st.none() | text
+tag = st.text(string.ascii_lowercase, min_size=1, max_size=6)
+
+
+@st.composite
+def period(draw: st.DrawFn, current: bool) -> dict[str, Any]:
+    """A start and an end that is absent, current or later than the start."""
+    first, second = sorted([draw(dates()), draw(dates())])
+    end = draw(st.sampled_from(["none", "present", "date"] if current else ["none", "date"]))
+    out: dict[str, Any] = {"start": _iso(first)}
+    if end == "present":
+        out["end"] = "present"
+    elif end == "date" and _iso(second) != _iso(first):
+        out["end"] = _iso(second)
+    return out
+
+
+def item(fields: dict[str, Any], optional: dict[str, Any], dated: Any = None) -> Any:
+    base = st.fixed_dictionaries(fields, optional=optional)
+    return base if dated is None else st.tuples(base, dated).map(lambda pair: {**pair[0], **pair[1]})
+
+
+def _experience(kind: str) -> Any:
+    extra = {"location": text, "org_description": text} if kind == "work" else {}
+    return item({"role": text, "org": text, "kind": st.just(kind)},
+                {"url": url, "summary": text, "highlights": words, **extra}, period(current=True))
+
+
+@st.composite
+def education(draw: st.DrawFn) -> dict[str, Any]:
+    study, area = draw(st.sampled_from([(True, True), (True, False), (False, True)]))
+    names = {"study_type": draw(text) if study else None, "area": draw(text) if area else None}
+    degree = " in ".join(n for n in (names["study_type"], names["area"]) if n)
+    extra = draw(st.fixed_dictionaries({"institution": text}, optional={
+        "url": url, "score": text, "courses": words}))
+    dated = draw(st.none() | period(current=False))
+    return {k: v for k, v in {"degree": degree, **names, **extra, **(dated or {})}.items() if v is not None}
+
+
+@st.composite
+def project(draw: st.DrawFn) -> dict[str, Any]:
+    data = draw(st.fixed_dictionaries({"title": text}, optional={
+        "summary": text, "contribution": text, "outcome": text, "highlights": words, "roles": words,
+        "entity": text, "kind": text, "keywords": words,
+        "links": st.dictionaries(slug, url, max_size=2) | url.map(lambda u: {"website": u}),
+    }))
+    data["tags"] = list(dict.fromkeys(t for t in (kebab(k) for k in data.get("keywords", [])) if t))
+    single = dates().map(lambda d: {"date": _iso(d)})
+    return {**data, **(draw(st.none() | period(current=False) | single) or {})}
+
+
+@st.composite
+def contribution(draw: st.DrawFn) -> dict[str, Any]:
+    kind = draw(st.sampled_from(_KIND_ORDER))
+    optional = {"where": text, "date": dates().map(_iso)}
+    if kind != "award":
+        optional["url"] = url
+    if kind != "certificate":
+        optional["summary"] = text
+    return {"kind": kind, **draw(st.fixed_dictionaries({"title": text}, optional=optional))}
+
+
+skill = st.fixed_dictionaries({}, optional={
+    "group": st.sampled_from(["Backend", "Data"]), "level": st.sampled_from(["Expert", "Advanced"]),
+    "aliases": words, "tags": st.lists(tag, max_size=2, unique=True)})
+
+generated_profiles = st.fixed_dictionaries({"name": text, "headline": text}, optional={
+    "location": text, "summary": text, "image": url,
+    "contact": st.fixed_dictionaries({}, optional={
+        "email": slug.map(lambda s: f"{s}@example.org"), "phone": text, "website": url,
+        "github": slug, "linkedin": slug, "Mastodon": url}),
+    "experience": st.tuples(st.lists(_experience("work"), max_size=2),
+                            st.lists(_experience("volunteer"), max_size=2)).map(lambda p: p[0] + p[1]),
+    "projects": st.lists(project(), max_size=2),
+    "contributions": st.lists(contribution(), max_size=4).map(
+        lambda items: sorted(items, key=lambda c: _KIND_ORDER.index(c["kind"]))),
+    "education": st.lists(education(), max_size=2),
+    "skills": st.lists(st.tuples(text, skill), max_size=5, unique_by=lambda pair: pair[0]).map(
+        lambda pairs: [{"name": name, **rest} for name, rest in pairs]),
+    "languages": st.lists(item({"name": text}, {"level": text}), max_size=2),
+    "interests": st.lists(item({"name": text}, {"keywords": words}), max_size=2),
+    "references": st.lists(item({"name": text}, {"reference": text}), max_size=2),
+    "meta": st.fixed_dictionaries({"version": text}, optional={"canonical": url, "last_modified": text}),
+})
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(generated_profiles)
+def test_round_trip_of_generated_profiles(data: dict[str, Any]) -> None:
+    """profile -> JSON Resume -> profile gives back every field JSON Resume can hold (with
+    x-cvsite): current roles, skill groups and levels, contributions of every kind, project
+    contribution, outcome and links. Experience lists work before volunteering and
+    contributions follow JSON Resume's sections, as the generated profiles do."""
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "cv").mkdir()
+        (root / "cv" / "profile.yaml").write_text(dump_yaml(data), encoding="utf-8")
+        before = load_workspace(root / "cv").profile
+        result = build_export(before)
+        (root / "resume.json").write_text(json.dumps(result.document, ensure_ascii=False), "utf-8")
+        report = import_jsonresume(root / "resume.json", root / "back")
+        assert report.no_home == [] and report.unknown == []
+        after = load_workspace(root / "back").profile
+    assert result.no_home == []
+    assert after.model_dump() == before.model_dump()
+
+
+def test_what_older_tools_and_themes_write_imports_with_warnings(tmp_path: Path) -> None:
+    """JSON Resume 0.x key names, `meta.theme` (resume-cli) and keys a theme reads: warnings, not errors."""
+    source = FIXTURES / "resume-cli.json"
+    report = import_jsonresume(source, tmp_path / "cv")
+    warnings = [line.removeprefix("warning: ") for line in report.lines() if line.startswith("warning: ")]
+    assert ("$.basics.picture: 'picture' is JSON Resume 0.x's name for 'image'; imported as 'image'"
+            in warnings)
+    assert "$.work[0].company: 'company' is JSON Resume 0.x's name for 'name'; imported as 'name'" in warnings
+    assert "$.education[0].gpa: 'gpa' is JSON Resume 0.x's name for 'score'; imported as 'score'" in warnings
+    assert "$.meta.theme: unknown key 'theme'; not imported" in warnings
+    assert "$.work[0].isCurrentRole: unknown key 'isCurrentRole'; not imported" in warnings
+    assert "$.skills[0].icon: unknown key 'icon'; not imported" in warnings
+    assert (report.unknown[0].line, report.unknown[0].column) == (6, 5)  # where `picture` is
+    assert check_directory(tmp_path / "cv").errors == []
+    profile = load_workspace(tmp_path / "cv").profile
+    [job] = profile.experience
+    assert (job.org, job.url, job.end) == ("Orbit Hosting", "https://orbit.example", "present")
+    assert (profile.contact.website, profile.image) == (
+        "https://lee-park.example", "https://lee-park.example/me.png")
+    assert profile.education[0].score == "3.7"
+    assert [(s.name, s.group) for s in profile.skills] == [
+        ("Kubernetes", "Operations"), ("Terraform", "Operations")]
+
+
+# --- The frictions issue 16 reported, one test each -----------------------------------------------
+
+
+def test_a_current_job_reads_as_current_on_the_page(tmp_path: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    site = _built(tmp_path, FULL, "modern")
+    soup = BeautifulSoup((site / "index.html").read_text("utf-8"), "html.parser")
+    ledgerly = next(a for a in soup.select("article.entry") if "Ledgerly" in a.get_text())
+    assert "Mar 2021 – present" in ledgerly.select_one(".meta").get_text()
+
+
+@pytest.mark.parametrize("theme", ["modern", "classic"])
+def test_skill_groups_are_groups_of_skills_on_the_page(tmp_path: Path, theme: str) -> None:
+    from bs4 import BeautifulSoup
+
+    site = _built(tmp_path, FULL, theme)
+    soup = BeautifulSoup((site / "index.html").read_text("utf-8"), "html.parser")
+    section = soup.select_one("section.section-skills")
+    assert section is not None
+    skills = [" ".join(node.get_text().split()) for node in section.select("[data-key]")]
+    assert {"Go", "PostgreSQL", "Kafka", "C++", "Kubernetes", "Terraform", "Python"} == set(skills)
+    headings = [" ".join(h.get_text().split()) for h in section.select("h3, dt")]
+    assert headings == ["Backend", "Operations"]
+
+
+def test_export_then_import_keeps_present_projects_and_contributions(tmp_path: Path) -> None:
+    """The round trip the issue tried by hand, on the example profile."""
+    before = load_workspace(EXAMPLE).profile
+    (tmp_path / "resume.json").write_text(json.dumps(export_jsonresume(before)), "utf-8")
+    import_jsonresume(tmp_path / "resume.json", tmp_path / "cv")
+    after = load_workspace(tmp_path / "cv").profile
+    assert [x.end for x in after.experience] == [x.end for x in before.experience]
+    assert "present" in [x.end for x in after.experience]
+    assert [(p.title, p.contribution, p.outcome, p.highlights, p.links) for p in after.projects] == [
+        (p.title, p.contribution, p.outcome, p.highlights, p.links) for p in before.projects]
+    assert sorted((c.kind, c.title) for c in after.contributions) == sorted(
+        (c.kind, c.title) for c in before.contributions)
+    assert [(s.name, s.group, s.aliases) for s in after.skills] == [
+        (s.name, s.group, s.aliases) for s in before.skills]

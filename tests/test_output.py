@@ -172,7 +172,7 @@ def test_stale_staging_folders_of_dead_builds_are_removed(tmp_path: Path) -> Non
     pid = dead_pid()
     marked = tmp_path / f".site.cvsite-staging-{pid}-1"  # killed while building
     swapped = tmp_path / f".site.cvsite-staging-{pid}-2"  # killed after the swap: the previous OUT
-    alive = tmp_path / f".site.cvsite-staging-{os.getpid()}-99"  # another build, still running
+    alive = tmp_path / f".site.cvsite-staging-{os.getpid()}-0"  # a live build (serials start at 1)
     foreign = tmp_path / f".site.cvsite-staging-{pid}-notes"  # not a name a build gives
     for folder in (marked, swapped, alive, foreign):
         folder.mkdir()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from cvsite import yamlsource
 from cvsite.errors import CvsiteError, Problem
 from cvsite.yamlsource import MAX_DEPTH, MAX_FILE_BYTES, load_yaml, parse_yaml, read_text
 
@@ -232,3 +233,46 @@ def test_a_file_just_under_the_limit_is_read(tmp_path: Path) -> None:
     path = tmp_path / "posting.txt"
     path.write_text("x" * (MAX_FILE_BYTES - 10), encoding="utf-8")
     assert len(read_text(path, "posting.txt")) == MAX_FILE_BYTES - 10
+
+
+# --- Syntax errors in words ---------------------------------------------------------------------
+
+SYNTAX_ERRORS = [
+    ("name: Sam\nheadline: Engineer: backend\n", 2,
+     "put the value in quotes: headline: \"Engineer: backend\"", "headline: Engineer: backend"),
+    ("name: Sam\n\theadline: x\n", 2, "a tab: YAML indents with spaces only", " headline: x"),
+    ('name: "Sam\nheadline: x\nsummary: y\n', 1, "an unclosed quote: the \" that opens this value",
+     'name: "Sam'),
+    ("name: Sam\n  headline: x\n", 2,
+     "indentation: this line is indented under a key that already has a value", "  headline: x"),
+    ("experience:\n  - role: x\n    org: y\n   start: 2020\n", 4,
+     "indentation: this line does not line up with line 2", "   start: 2020"),
+    ("tags: [a, b\nname: x\n", 2, "the [ opened on line 1 is not closed", "name: x"),
+    ("name: Sam\njust some text\nheadline: x\n", 2, "this line is neither `key: value` nor a `- ` list item",
+     "just some text"),
+]
+
+
+@pytest.fixture(params=["libyaml", "python"])
+def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both parsers word their complaints differently; the causes must be named for both."""
+    if request.param == "python":
+        monkeypatch.setattr(yamlsource, "_ScalarLoader", yamlsource._PyLoader)
+    elif yamlsource.CParser is None:
+        pytest.skip("PyYAML without libyaml")
+    return str(request.param)
+
+
+@pytest.mark.parametrize(("text", "line", "cause", "shown"), SYNTAX_ERRORS)
+def test_a_syntax_error_names_its_likely_cause_and_shows_the_line(
+    parser: str, text: str, line: int, cause: str, shown: str
+) -> None:
+    problem = only_problem(text)
+    assert problem.line == line
+    assert problem.message.startswith("invalid YAML: ")
+    assert cause in problem.message
+    assert "(the parser says: " in problem.message  # its own words stay searchable
+    assert problem.excerpt is not None
+    source, caret = problem.excerpt.split("\n")
+    assert source == shown
+    assert caret == " " * (problem.column - 1) + "^"
