@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import re
 import string
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -27,7 +29,7 @@ from cvsite.model import Job, kebab
 from cvsite.schema import SCHEMA_DIR, modeline, schema_file_name, write_schemas
 from cvsite.tailor import Index, tailor
 from cvsite.tailored import Coverage, CoverageTerm, TailoredCV
-from cvsite.terms import PostingTerm, extract_posting_terms
+from cvsite.terms import PostingTerm, Vocabulary, extract_posting_terms
 from cvsite.yamlsource import MAX_FILE_BYTES, parse_yaml
 
 WORKFLOW_FILE = Path(".github/workflows/pages.yml")
@@ -96,6 +98,10 @@ class NewJobResult:
     role: str | None
     tags: dict[str, int]
     cv: TailoredCV
+    from_html: bool = False
+    # Posting terms that are not terms of the job (identifiers, page furniture, the
+    # company's name): the report leaves them out of the keyword coverage.
+    not_terms: frozenset[str] = frozenset()
 
 
 def new_job(directory: Path, slug: str, posting_text: str, force: bool = False) -> NewJobResult:
@@ -103,7 +109,7 @@ def new_job(directory: Path, slug: str, posting_text: str, force: bool = False) 
     directory = Path(directory)
     jobs_dir = directory / "jobs"
     check_slug(slug, jobs_dir)
-    text = _normalise_posting(posting_text)
+    text, from_html = _normalise_posting(posting_text)
     job_file, posting_file = jobs_dir / f"{slug}.yaml", jobs_dir / f"{slug}.txt"
     refuse_existing([jobs_dir / f"{slug}.yml"], hint="it already holds this job; edit or remove it")
     if not force:
@@ -112,16 +118,18 @@ def new_job(directory: Path, slug: str, posting_text: str, force: bool = False) 
         raise CvsiteError([Problem(str(directory / "profile.yaml"), 0, 0, "",
                                    "no profile here; run `cvsite init` first")])
     index = Index.build(load_workspace(directory).profile)
-    terms = extract_posting_terms(text, index.vocab)
-    tags = suggest_tags(terms, index)
-    company, role = guess_company_role(text)
+    company, role = guess_company_role(text, index.vocab)
+    found = extract_posting_terms(text, index.vocab)
+    terms = key_terms(found, text, company, index.vocab)
+    tags = suggest_tags(terms, index, text)
+    not_terms = frozenset(t.term for t in found) - {t.term for t in terms}
     job_text = render_job(slug, posting_file.name, company, role, tags)
     _validate_job(job_text, job_file)
     jobs_dir.mkdir(parents=True, exist_ok=True)
     posting_file.write_text(text, encoding="utf-8")
     job_file.write_text(job_text, encoding="utf-8")
     cv = tailor(load_workspace(directory, [slug]), slug)
-    return NewJobResult(job_file, posting_file, company, role, tags, cv)
+    return NewJobResult(job_file, posting_file, company, role, tags, cv, from_html, not_terms)
 
 
 def check_slug(slug: str, jobs_dir: Path) -> None:
@@ -132,24 +140,87 @@ def check_slug(slug: str, jobs_dir: Path) -> None:
             "starting with a letter or digit (for example acme-data-engineer)"))])
 
 
-def _normalise_posting(text: str) -> str:
+def _normalise_posting(text: str) -> tuple[str, bool]:
+    """The ad as plain text with Unix line ends, and whether it arrived as HTML.
+
+    An ad copied from a page's source keeps its words but loses its tags, so the
+    section headings (`<h2>Bonus</h2>`) are read as headings and no tag becomes a term.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").strip()
+    from_html = bool(_HTML_TAG.search(text))
+    if from_html:
+        text = html_to_text(text)
     if not text:
         raise CvsiteError("the posting is empty: give the job ad as a file, or pipe it in with `--posting -`")
-    return text + "\n"
+    return text + "\n", from_html
 
 
-def suggest_tags(terms: list[PostingTerm], index: Index) -> dict[str, int]:
+_HTML_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|span|a|b|i|strong|em|table|tr|td|section|article"
+                       r"|header|footer|body|html)\b[^<>]*>", re.IGNORECASE)
+
+
+class _TextOfHtml(HTMLParser):
+    """Collects an HTML page's text: headings as Markdown headings, list items as bullets."""
+
+    BLOCKS = frozenset({"p", "div", "br", "ul", "ol", "table", "tr", "section", "article", "header",
+                        "footer", "main", "aside", "nav", "blockquote", "pre", "dl", "dt", "dd", "hr"})
+    SKIP = frozenset({"script", "style", "noscript", "template", "head"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self.skipping += 1
+        elif re.fullmatch(r"h[1-6]", tag):
+            self.parts.append("\n\n" + "#" * int(tag[1]) + " ")
+        elif tag == "li":
+            self.parts.append("\n- ")
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif re.fullmatch(r"h[1-6]", tag) or tag in self.BLOCKS or tag == "li":
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def html_to_text(source: str) -> str:
+    """The words of an HTML fragment, one block a line, entities decoded."""
+    parser = _TextOfHtml()
+    parser.feed(source)
+    parser.close()
+    text = "".join(parser.parts).replace("\xa0", " ")
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def suggest_tags(terms: list[PostingTerm], index: Index, text: str = "") -> dict[str, int]:
     """Weights 1-3 for the posting's key terms that the profile covers.
 
     Terms the profile never mentions are left out: a tag no item matches
-    changes nothing, and the coverage report lists those gaps anyway.
+    changes nothing, and the coverage report lists those gaps anyway. With the
+    ad's `text`, each weight follows how strongly the ad asks for the term
+    (`term_strength`); a term named only as a channel gets no tag.
     """
-    covered = [t for t in terms if t.term in index.postings][:MAX_TAGS]
+    sentences = _sentences(text)
     tags: dict[str, int] = {}
-    for term in covered:
-        tags.setdefault(_tag_name(term, index), scale_weight(term.weight))
-    return tags
+    for term in terms:
+        if len(tags) == MAX_TAGS:
+            break
+        if term.term not in index.postings:
+            continue
+        weight = term_strength(term, sentences, index.vocab) if text else scale_weight(term.weight)
+        if weight:
+            tags.setdefault(_tag_name(term, index), weight)
+    return dict(sorted(tags.items(), key=lambda tag: -tag[1]))
 
 
 # Posting weights come from the section a term is found in (data/posting_sections.yaml:
@@ -162,6 +233,66 @@ INVOLVED_WEIGHT = 0.9
 
 def scale_weight(weight: float) -> int:
     return 3 if weight >= CORE_WEIGHT else 2 if weight >= INVOLVED_WEIGHT else 1
+
+
+def term_strength(term: PostingTerm, sentences: list[str], vocab: Vocabulary) -> int:
+    """0-3: how strongly the ad asks for `term`, the way a hiring manager reads it.
+
+    The section weight sets the start (requirements 3, tasks 2, nice to have 1);
+    "must", "required", "strong", "5+ years" make a term central, "bonus", "a plus",
+    "familiarity" make it a mention, and a sentence that only names a channel
+    ("ask questions on our GitHub") does not count. Named only as a channel: 0.
+    """
+    hints = posting_hints()
+    said = [s for s in sentences if _names(s, term, vocab)]
+    if not said:
+        return scale_weight(term.weight)
+    meant = [s for s in said if not _channel_only(s, term, hints)]
+    if not meant:
+        return 0
+    cues = [_cue(s, term, hints) for s in meant]
+    if "hard" in cues:
+        return 3
+    base = scale_weight(term.weight)
+    return min(base, 1) if all(cue == "soft" for cue in cues) else base
+
+
+def _sentences(text: str) -> list[str]:
+    """The ad cut into sentences, the unit a cue such as "must" or "a plus" speaks for."""
+    pieces = (re.split(r"(?<=[.!?;])\s+", line) for line in text.splitlines())
+    return [piece.strip() for chunk in pieces for piece in chunk if piece.strip()]
+
+
+def _names(sentence: str, term: PostingTerm, vocab: Vocabulary) -> bool:
+    return term.term in vocab.find(sentence) or _position(sentence, term) >= 0
+
+
+def _position(sentence: str, term: PostingTerm) -> int:
+    """Where the sentence names the term as written in the ad, or -1."""
+    match = re.search(rf"(?<![\w.+#]){re.escape(term.display)}(?![\w+#])", sentence, re.IGNORECASE)
+    return match.start() if match else -1
+
+
+def _channel_only(sentence: str, term: PostingTerm, hints: PostingHints) -> bool:
+    """'Ask questions on our GitHub': the platform is where to talk, not what to know."""
+    lower = sentence.lower()
+    if term.display.lower() not in hints.channel_platforms and term.term not in hints.channel_platforms:
+        return False
+    return any(p.search(lower) for p in hints.channel_phrases) and not any(
+        p.search(lower) for p in hints.skill_cues)
+
+
+def _cue(sentence: str, term: PostingTerm, hints: PostingHints) -> str | None:
+    """'hard', 'soft' or None: the strength cue nearest to the term in the sentence."""
+    lower = sentence.lower()
+    found = [(match.start(), kind) for kind, patterns in (("hard", hints.hard), ("soft", hints.soft))
+             for pattern in patterns for match in pattern.finditer(lower)]
+    if not found:
+        return None
+    at = _position(sentence, term)
+    if at < 0:  # named by an alias: any soft cue tempers it
+        return "soft" if any(kind == "soft" for _, kind in found) else "hard"
+    return min(found, key=lambda cue: (abs(cue[0] - at), cue[1] == "hard"))[1]
 
 
 def _tag_name(term: PostingTerm, index: Index) -> str:
@@ -218,6 +349,70 @@ def _validate_job(text: str, job_file: Path) -> None:
         raise CvsiteError([problem]) from None
 
 
+# ---------------------------------------------------------------- key terms
+
+
+@dataclass(frozen=True)
+class JunkRules:
+    metadata_lines: tuple[re.Pattern[str], ...]
+    identifier_shapes: tuple[re.Pattern[str], ...]
+    markup_words: frozenset[str]
+
+
+@cache
+def junk_rules() -> JunkRules:
+    data = yaml.safe_load(scaffold_text("junk-terms.yaml"))
+    return JunkRules(
+        tuple(re.compile(p, re.IGNORECASE) for p in data["metadata_lines"]),
+        tuple(re.compile(p) for p in data["identifier_shapes"]),
+        frozenset(str(w).lower() for w in data["markup_words"]),
+    )
+
+
+def is_metadata_line(line: str) -> bool:
+    """A job board's furniture ("Posted 2 days ago · 143 applicants", "Job ID: W20-1183")."""
+    line = line.strip().strip("*_#>-•· ").strip()
+    return any(pattern.fullmatch(line) for pattern in junk_rules().metadata_lines)
+
+
+def key_terms(terms: list[PostingTerm], text: str, company: str | None,
+              vocab: Vocabulary) -> list[PostingTerm]:
+    """The posting terms worth showing a user: no identifiers, markup, page furniture,
+    company name, or platform named only as a channel ("ask us on our GitHub").
+
+    The term extractor keeps any tech-shaped token it does not know, so a page
+    copied from a job board brings its tracking codes along; this is where
+    new-job drops them. A term the skill table or the profile knows is never junk.
+    """
+    content = "\n".join(line for line in text.splitlines() if not is_metadata_line(line))
+    sentences = _sentences(content)
+    return [term for term in terms
+            if not is_junk_term(term, vocab) and not names_company(term, company, vocab)
+            and (vocab.is_known(term.term) or _position(content, term) >= 0)
+            and term_strength(term, sentences, vocab) > 0]
+
+
+def is_junk_term(term: PostingTerm | CoverageTerm, vocab: Vocabulary) -> bool:
+    """An identifier (camelCase, W20) or a markup word the vocabulary does not know as a skill."""
+    if vocab.is_known(term.term):
+        return False
+    rules = junk_rules()
+    return term.display.lower() in rules.markup_words or any(
+        shape.fullmatch(term.display) for shape in rules.identifier_shapes)
+
+
+def names_company(term: PostingTerm | CoverageTerm, company: str | None, vocab: Vocabulary) -> bool:
+    """Whether a term the vocabulary does not know is (part of) the company's name."""
+    if not company or vocab.is_known(term.term):
+        return False
+    words = set(_words(company))
+    return bool(words) and set(_words(term.display)) <= words
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", re.sub(r"['’]s\b", "", text).lower())
+
+
 # ---------------------------------------------------------------- company and role
 
 
@@ -227,38 +422,84 @@ class PostingHints:
     role_labels: tuple[str, ...]
     not_company: frozenset[str]
     role_words: frozenset[str]
+    title_lines: int
+    subject_words: frozenset[str]
+    hard: tuple[re.Pattern[str], ...]
+    soft: tuple[re.Pattern[str], ...]
+    channel_platforms: frozenset[str]
+    channel_phrases: tuple[re.Pattern[str], ...]
+    skill_cues: tuple[re.Pattern[str], ...]
 
 
 @cache
 def posting_hints() -> PostingHints:
     data = yaml.safe_load(scaffold_text("posting-hints.yaml"))
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(str(w).lower() for w in data[key])
+
+    def patterns(values: list[str]) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p) for p in values)
+
+    channels = data["channels"]
     return PostingHints(
-        tuple(data["company_labels"]),
-        tuple(data["role_labels"]),
-        frozenset(w.lower() for w in data["not_company"]),
-        frozenset(w.lower() for w in data["role_words"]),
+        tuple(data["company_labels"]), tuple(data["role_labels"]),
+        words("not_company"), words("role_words"), int(data["title_lines"]), words("subject_words"),
+        patterns(data["strength"]["hard"]), patterns(data["strength"]["soft"]),
+        frozenset(str(w).lower() for w in channels["platforms"]),
+        patterns(channels["phrases"]), patterns(channels["skill_cues"]),
     )
 
 
-def guess_company_role(text: str) -> tuple[str | None, str | None]:
-    """The company and the role, when the posting says them in a recognisable way.
+MAX_FIELD = 80  # a company or a role longer than a line is prose, not a name
 
-    Explicit labels ("Company: X", "Job title: Y") win; then sentences such as
-    "X is hiring a Y" or "Join X as a Y"; then the first line when it reads as
-    a heading ("Y at X", "Y - X"); then an "About X" heading.
+
+def guess_company_role(text: str, vocab: Vocabulary | None = None) -> tuple[str | None, str | None]:
+    """The company and the role, read the way a recruiter skims an ad.
+
+    Every place an ad names them gives a candidate with a confidence: labels
+    ("Company: X"), the title block at the top ("Role at X", "X | Role", a name
+    line the ad repeats), sentences ("X is hiring a Y", "Join X as Y", "At X,
+    we"), an "About X" heading, and last a proper name the text keeps repeating
+    as the subject of its sentences. The most confident one wins; None when
+    nothing fits, so the caller can leave a placeholder. `vocab` keeps known
+    skills ("Python is a must") from passing for a company.
     """
     hints = posting_hints()
-    lines = [line for line in (_strip_markup(raw) for raw in text.splitlines()) if line]
+    vocab = vocab or _builtin_vocab()
+    lines = [line for line in (_strip_markup(raw) for raw in text.splitlines())
+             if line and not is_metadata_line(line)]
+    companies: list[tuple[int, str | None]] = []
+    roles: list[tuple[int, str | None]] = []
     labelled_role = _labelled(lines, hints.role_labels)
-    candidates = [
-        (_labelled(lines, hints.company_labels), labelled_role and _without_suffix(labelled_role)),
-        _hiring_sentence(text, hints),
-        _heading(lines[0], hints, text) if lines else (None, None),
-        (_about(lines, hints), None),
-    ]
-    company = next((c for c, _ in candidates if c), None)
-    role = next((r for _, r in candidates if r), None)
-    return company, role
+    companies.append((100, _labelled(lines, hints.company_labels)))
+    roles.append((100, labelled_role and _role(labelled_role, hints)))
+    for score, (company, role) in _sentence_guesses(text, hints):
+        companies.append((score, company))
+        roles.append((score - 5, role))
+    for score, (company, role) in _title_guesses(lines[: hints.title_lines], hints, text):
+        companies.append((score, company))
+        roles.append((score + 10, role))
+    companies += _about(lines, hints)
+    companies += _at_mentions(text, hints)
+    companies += _repeated_names(text, hints, vocab)
+    return _best(companies, vocab), _best(roles, None)
+
+
+@cache
+def _builtin_vocab() -> Vocabulary:
+    return Vocabulary.build()
+
+
+def _best(candidates: list[tuple[int, str | None]], vocab: Vocabulary | None) -> str | None:
+    """The most confident usable candidate (the earliest among equals)."""
+    usable = [(score, value) for score, value in candidates
+              if value and _fits_a_field(value) and not (vocab and vocab.is_known(vocab.key(value)))]
+    return max(usable, key=lambda c: c[0])[1] if usable else None
+
+
+def _fits_a_field(value: str) -> bool:
+    return len(value) <= MAX_FIELD and "\n" not in value and value.isprintable()
 
 
 def _strip_markup(line: str) -> str:
@@ -286,58 +527,127 @@ _HIRING = re.compile(
     r"recruiting) (?:an? |our (?:next |new |first )?)?(?P<role>[^.,;:!?()\n]{3,80})",
     re.MULTILINE,
 )
-_JOIN = re.compile(rf"\bJoin (?P<company>{_NAME}) as (?:an? |our )?(?P<role>[^.,;:!?()\n]{{3,80}})")
-_ROLE_END = re.compile(r"\s+(?:to|who|in|for|with|based|that|and help|on|at|from|remote)\b.*$", re.IGNORECASE)
+_JOIN = re.compile(rf"\b[Jj]oin (?P<company>{_NAME})(?: as (?:an? |our )?(?P<role>[^.,;:!?()\n]{{3,80}}))?")
+_AT_WE = re.compile(rf"(?:^|(?<=[.!?] ))At (?P<company>{_NAME}),? (?:we|our)\b", re.MULTILINE)
+_ROLE_END = re.compile(r"\s+(?:to|who|in|for|with|based|that|and|on|at|from|remote)\b.*$", re.IGNORECASE)
 
 
-def _hiring_sentence(text: str, hints: PostingHints) -> tuple[str | None, str | None]:
-    for pattern in (_HIRING, _JOIN):
+def _sentence_guesses(text: str, hints: PostingHints) -> list[tuple[int, tuple[str | None, str | None]]]:
+    """'X is hiring a Y' (90), 'Join X as Y' (80), 'At X, we' (70)."""
+    found: list[tuple[int, tuple[str | None, str | None]]] = []
+    for score, pattern in ((90, _HIRING), (80, _JOIN), (70, _AT_WE)):
         for match in pattern.finditer(text):
-            company = _company(match.group("company"), hints)
-            role = _role(_ROLE_END.sub("", match.group("role")), hints)
-            if company or role:
-                return company, role
-    return None, None
+            role = match.groupdict().get("role")
+            found.append((score, (_company(_possessive(match.group("company")), hints),
+                                  role and _role(_ROLE_END.sub("", role), hints))))
+    return found
 
 
 _AT = re.compile(r"\s+(?:at|@)\s+")
 _SEPARATORS = re.compile(r"\s+[-|·]\s+|\s*[|·–—]\s*")
 
 
-def _heading(line: str, hints: PostingHints, text: str) -> tuple[str | None, str | None]:
-    """A first line such as "Data Engineer at Kestrel Freight" or "Kestrel Freight - Data Engineer".
+def _title_guesses(lines: list[str], hints: PostingHints,
+                   text: str) -> list[tuple[int, tuple[str | None, str | None]]]:
+    """The title block: "Data Engineer at Kestrel Freight", "Kestrel Freight | Data Engineer",
+    or the name and the title on lines of their own. Earlier lines weigh more.
 
-    After "at" the rest is the company; beside a dash or bar it could as well be
-    a place or a team, so it counts as the company only when the ad names it again.
+    After "at" the rest is the company; beside a dash or bar, or on a line of its
+    own, a name could as well be a place or a team, so it counts as the company
+    only when the ad names it again.
     """
-    if len(line) > 100 or line.endswith((".", "!", "?", ":")):
-        return None, None
-    at = _AT.split(line, maxsplit=1)
-    if len(at) == 2 and _role(at[0], hints):
-        return _company(_SEPARATORS.split(at[1])[0], hints), _role(at[0], hints)
-    parts = [p for p in (_tidy(p) for p in _SEPARATORS.split(line)) if p]
-    role = next((p for p in parts if _role(p, hints)), None)
-    if role is None:
-        return None, None
-    others = [p for p in parts if p is not role and _named_again(p, text)]
-    return (_company(others[0], hints) if others else None), _role(role, hints)
+    found: list[tuple[int, tuple[str | None, str | None]]] = []
+    for number, line in enumerate(lines):
+        if len(line) > 100 or line.endswith((".", "!", "?", ":", ",")) or re.match(r"[-*•·]\s", line):
+            continue
+        at = _AT.split(line, maxsplit=1)
+        if len(at) == 2 and _role(at[0], hints):
+            company = _company(_SEPARATORS.split(at[1])[0], hints)
+            found.append((85 - number, (company, _role(at[0], hints))))
+            continue
+        parts = [p for p in (_tidy(p) for p in _SEPARATORS.split(line)) if p]
+        role = next((p for p in parts if _role(p, hints)), None)
+        names = [p for p in parts if p is not role and _named_again(p, text)]
+        company = next((c for c in (_company(n, hints) for n in names) if c), None)
+        found.append((65 - number, (company, role and _role(role, hints))))
+    return found
 
 
 def _named_again(name: str, text: str) -> bool:
     """Whether the ad mentions `name` again, and not as a place ("in Berlin", "from Berlin")."""
-    mentions = re.findall(rf"(\w+\s+)?\b{re.escape(name)}\b", text)
+    mentions = re.findall(rf"(\w+\s+)?(?<![\w-]){re.escape(name)}(?![\w-])", text)
     places = {"in", "near", "from", "to", "around", "across"}
     return sum(1 for before in mentions[1:] if before.strip().lower() not in places) >= 1
 
 
-def _about(lines: list[str], hints: PostingHints) -> str | None:
-    for line in lines:
+def _about(lines: list[str], hints: PostingHints) -> list[tuple[int, str | None]]:
+    """An "About Halcyon Health" heading (80), or "About the company" over a name line (75)."""
+    found: list[tuple[int, str | None]] = []
+    for number, line in enumerate(lines):
         match = re.match(r"^About\s+([A-Z].{1,59}?)[:.!]?$", line)
         if match:
-            company = _company(match.group(1), hints)
-            if company:
-                return company
-    return None
+            found.append((80, _company(match.group(1), hints)))
+        elif re.fullmatch(r"About (?:the|this) (?:company|employer|organi[sz]ation)[:.]?", line, re.I):
+            following = lines[number + 1] if number + 1 < len(lines) else ""
+            if re.fullmatch(_NAME, following):
+                found.append((75, _company(following, hints)))
+    return found
+
+
+_AT_NAME = re.compile(rf"\b(?:at|@) (?P<company>{_NAME})")
+
+
+def _at_mentions(text: str, hints: PostingHints) -> list[tuple[int, str | None]]:
+    """'work at Vantor Energy on ...' (50), when the ad names the company more than once."""
+    return [(50, _company(_possessive(match.group("company")), hints))
+            for match in _AT_NAME.finditer(text) if _named_again(_possessive(match.group("company")), text)]
+
+
+_PROPER = re.compile(r"(?<![\w@#.&'’-])[A-Z][\w&'’-]*(?: (?:[A-Z][\w&'’-]*|&|of|and))*")
+
+
+def _repeated_names(text: str, hints: PostingHints, vocab: Vocabulary) -> list[tuple[int, str | None]]:
+    """A proper name the ad repeats and makes the subject of a sentence (40 + mentions).
+
+    "Marrow Bio designs enzymes ... Marrow Bio's lab": the company, even when no
+    pattern names it. Known skills, stopwords, role and heading words never count.
+    """
+    counts: Counter[str] = Counter()
+    acting: set[str] = set()
+    for match in _PROPER.finditer(text):
+        name = _possessive(match.group())
+        if not _plausible_name(name, hints, vocab):
+            continue
+        counts[name] += 1
+        after = text[match.end() - (len(match.group()) - len(name)):match.end() + 30]
+        if _acts(after, hints):
+            acting.add(name)
+    return [(40 + min(count, 9), name) for name, count in counts.items() if count >= 2 and name in acting]
+
+
+def _acts(after: str, hints: PostingHints) -> bool:
+    if re.match(r"['’]s\b", after):
+        return True
+    word = re.match(r" ([a-z]+)\b", after)
+    return bool(word and word.group(1) in hints.subject_words)
+
+
+def _plausible_name(name: str, hints: PostingHints, vocab: Vocabulary) -> bool:
+    words = name.lower().split()
+    return (len(words) <= 4 and name.lower() not in hints.not_company
+            and not (words[0] in _stop_words() or vocab.is_known(vocab.key(name)))
+            and not hints.role_words & set(words) and not is_metadata_line(name))
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    lines = (line.split("#", 1)[0].strip() for line in
+             (resources.files("cvsite") / "data" / "stopwords.txt").read_text(encoding="utf-8").splitlines())
+    return frozenset(line.lower() for line in lines if line)
+
+
+def _possessive(name: str) -> str:
+    return re.sub(r"['’]s$", "", name)
 
 
 def _company(value: str, hints: PostingHints) -> str | None:
@@ -345,7 +655,7 @@ def _company(value: str, hints: PostingHints) -> str | None:
     words = value.split()
     if not value or len(words) > 6 or value.lower() in hints.not_company:
         return None
-    if words[0].lower() in {"we", "you", "our", "the", "this", "your", "they"}:
+    if words[0].lower() in {"we", "you", "our", "the", "this", "your", "they", "us", "a", "an"}:
         return None
     return value if value[0].isupper() or value[0].isdigit() else None
 
@@ -409,6 +719,8 @@ def new_job_report(result: NewJobResult, verbose: int = 0) -> str:
     """What was written, what the user must still edit, and how well the profile covers the ad."""
     slug = result.job_file.stem
     lines = [f"Wrote {result.job_file} and {result.posting_file}."]
+    if result.from_html:
+        lines.append(f"  The posting was HTML: {result.posting_file.name} keeps its text without the tags.")
     for name, value in (("company", result.company), ("role", result.role)):
         shown = value or f"{UNKNOWN}: not found in the posting; edit `{name}:` in {result.job_file}"
         lines.append(f"  {name + ':':<9}{shown}")
@@ -416,21 +728,29 @@ def new_job_report(result: NewJobResult, verbose: int = 0) -> str:
     lines.append(f"  {'tags:':<9}{tags or 'none: no key term of the posting appears in your profile'}")
     coverage = result.cv.coverage
     if coverage and verbose >= 0:
-        lines += ["", *_coverage_lines(coverage)]
+        lines += ["", *_coverage_lines(coverage, result.not_terms)]
     lines += ["", f"Next: `cvsite explain --job {slug}` shows the ranking; `cvsite serve` shows the page."]
     return "\n".join(lines)
 
 
-def _coverage_lines(coverage: Coverage) -> list[str]:
+def _coverage_lines(coverage: Coverage, not_terms: frozenset[str] = frozenset()) -> list[str]:
+    """The coverage report over the job's own terms: `not_terms` (a tracking code, the
+    company's name) are neither gaps nor matches."""
+    def kept(terms: Iterable[CoverageTerm]) -> list[CoverageTerm]:
+        return [t for t in terms if t.term not in not_terms]
+
     def names(terms: Iterable[CoverageTerm]) -> str:
         return ", ".join(t.display for t in terms) or "none"
 
-    lines = [f"Keyword coverage: {coverage.ratio:.0%} of the posting's weighted key terms "
-             f"({coverage.recognised} recognised)"]
-    if coverage.low_confidence:
+    matched, unused, missing = kept(coverage.matched), kept(coverage.unused), kept(coverage.missing)
+    total = sum(t.weight for t in (*matched, *unused, *missing))
+    ratio = sum(t.weight for t in matched) / total if total else 0.0
+    recognised = coverage.recognised - len(not_terms)
+    lines = [f"Keyword coverage: {ratio:.0%} of the posting's weighted key terms ({recognised} recognised)"]
+    if coverage.low_confidence or recognised < 5:
         lines.append("  few key terms recognised in the posting: too few to judge coverage")
-    lines.append(f"  shown on this CV:                   {names(coverage.matched)}")
-    if coverage.unused:
-        lines.append(f"  in your profile, left out here:     {names(coverage.unused)}")
-    lines.append(f"  never mentioned in your profile:    {names(coverage.missing)}")
+    lines.append(f"  shown on this CV:                   {names(matched)}")
+    if unused:
+        lines.append(f"  in your profile, left out here:     {names(unused)}")
+    lines.append(f"  never mentioned in your profile:    {names(missing)}")
     return lines
