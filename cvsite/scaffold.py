@@ -283,16 +283,31 @@ def _channel_only(sentence: str, term: PostingTerm, hints: PostingHints) -> bool
 
 
 def _cue(sentence: str, term: PostingTerm, hints: PostingHints) -> str | None:
-    """'hard', 'soft' or None: the strength cue nearest to the term in the sentence."""
+    """'hard', 'soft' or None: how the sentence qualifies the term.
+
+    The nearest cue within reach speaks for the term ("Strong Python; Go is a
+    plus"); a soft cue only on its own side of it (posting-hints.yaml). A hard cue
+    further away still counts ("You must have 4+ years of professional experience
+    writing Go"): the sentence as a whole is a requirement.
+    """
     lower = sentence.lower()
-    found = [(match.start(), kind) for kind, patterns in (("hard", hints.hard), ("soft", hints.soft))
-             for pattern in patterns for match in pattern.finditer(lower)]
-    if not found:
-        return None
     at = _position(sentence, term)
-    if at < 0:  # named by an alias: any soft cue tempers it
-        return "soft" if any(kind == "soft" for _, kind in found) else "hard"
-    return min(found, key=lambda cue: (abs(cue[0] - at), cue[1] == "hard"))[1]
+    hard = _spans(hints.hard, lower)
+    if at < 0:  # named by an alias: no position to measure from
+        soft = any(p.search(lower) for p in (*hints.soft_before, *hints.soft_after))
+        return "soft" if soft else "hard" if hard else None
+    end = at + len(term.display)
+    near = [(max(start - end, at - stop, 0), 1, "hard") for start, stop in hard]
+    near += [(at - stop, 0, "soft") for _, stop in _spans(hints.soft_before, lower) if stop <= at]
+    near += [(start - end, 0, "soft") for start, _ in _spans(hints.soft_after, lower) if start >= end]
+    within = [cue for cue in near if cue[0] <= hints.reach]
+    if within:
+        return min(within)[2]
+    return "hard" if hard else None
+
+
+def _spans(patterns: Iterable[re.Pattern[str]], text: str) -> list[tuple[int, int]]:
+    return [match.span() for pattern in patterns for match in pattern.finditer(text)]
 
 
 def _tag_name(term: PostingTerm, index: Index) -> str:
@@ -424,8 +439,10 @@ class PostingHints:
     role_words: frozenset[str]
     title_lines: int
     subject_words: frozenset[str]
+    reach: int
     hard: tuple[re.Pattern[str], ...]
-    soft: tuple[re.Pattern[str], ...]
+    soft_before: tuple[re.Pattern[str], ...]
+    soft_after: tuple[re.Pattern[str], ...]
     channel_platforms: frozenset[str]
     channel_phrases: tuple[re.Pattern[str], ...]
     skill_cues: tuple[re.Pattern[str], ...]
@@ -441,11 +458,12 @@ def posting_hints() -> PostingHints:
     def patterns(values: list[str]) -> tuple[re.Pattern[str], ...]:
         return tuple(re.compile(p) for p in values)
 
-    channels = data["channels"]
+    channels, strength = data["channels"], data["strength"]
     return PostingHints(
         tuple(data["company_labels"]), tuple(data["role_labels"]),
         words("not_company"), words("role_words"), int(data["title_lines"]), words("subject_words"),
-        patterns(data["strength"]["hard"]), patterns(data["strength"]["soft"]),
+        int(strength["reach"]), patterns(strength["hard"]),
+        patterns(strength["soft_before"]), patterns(strength["soft_after"]),
         frozenset(str(w).lower() for w in channels["platforms"]),
         patterns(channels["phrases"]), patterns(channels["skill_cues"]),
     )
@@ -477,9 +495,9 @@ def guess_company_role(text: str, vocab: Vocabulary | None = None) -> tuple[str 
     for score, (company, role) in _sentence_guesses(text, hints):
         companies.append((score, company))
         roles.append((score - 5, role))
-    for score, (company, role) in _title_guesses(lines[: hints.title_lines], hints, text):
-        companies.append((score, company))
-        roles.append((score + 10, role))
+    for company_guess, role_guess in _title_guesses(lines[: hints.title_lines], hints, text):
+        companies.append(company_guess)
+        roles.append(role_guess)
     companies += _about(lines, hints)
     companies += _at_mentions(text, hints)
     companies += _repeated_names(text, hints, vocab)
@@ -547,29 +565,32 @@ _AT = re.compile(r"\s+(?:at|@)\s+")
 _SEPARATORS = re.compile(r"\s+[-|·]\s+|\s*[|·–—]\s*")
 
 
-def _title_guesses(lines: list[str], hints: PostingHints,
-                   text: str) -> list[tuple[int, tuple[str | None, str | None]]]:
+_Guess = tuple[int, str | None]
+
+
+def _title_guesses(lines: list[str], hints: PostingHints, text: str) -> list[tuple[_Guess, _Guess]]:
     """The title block: "Data Engineer at Kestrel Freight", "Kestrel Freight | Data Engineer",
-    or the name and the title on lines of their own. Earlier lines weigh more.
+    or the name and the title on lines of their own. Earlier lines weigh more, and
+    a title line names the role better than any sentence (95 down to 90).
 
     After "at" the rest is the company; beside a dash or bar, or on a line of its
     own, a name could as well be a place or a team, so it counts as the company
     only when the ad names it again.
     """
-    found: list[tuple[int, tuple[str | None, str | None]]] = []
+    found: list[tuple[_Guess, _Guess]] = []
     for number, line in enumerate(lines):
         if len(line) > 100 or line.endswith((".", "!", "?", ":", ",")) or re.match(r"[-*•·]\s", line):
             continue
         at = _AT.split(line, maxsplit=1)
         if len(at) == 2 and _role(at[0], hints):
             company = _company(_SEPARATORS.split(at[1])[0], hints)
-            found.append((85 - number, (company, _role(at[0], hints))))
+            found.append(((85 - number, company), (95 - number, _role(at[0], hints))))
             continue
         parts = [p for p in (_tidy(p) for p in _SEPARATORS.split(line)) if p]
         role = next((p for p in parts if _role(p, hints)), None)
         names = [p for p in parts if p is not role and _named_again(p, text)]
         company = next((c for c in (_company(n, hints) for n in names) if c), None)
-        found.append((65 - number, (company, role and _role(role, hints))))
+        found.append(((65 - number, company), (95 - number, role and _role(role, hints))))
     return found
 
 
