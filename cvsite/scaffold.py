@@ -184,7 +184,7 @@ class _TextOfHtml(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in self.SKIP:
             self.skipping = max(0, self.skipping - 1)
-        elif re.fullmatch(r"h[1-6]", tag) or tag in self.BLOCKS or tag == "li":
+        elif re.fullmatch(r"h[1-6]", tag) or tag in self.BLOCKS:
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
@@ -258,9 +258,24 @@ def term_strength(term: PostingTerm, sentences: list[str], vocab: Vocabulary) ->
 
 
 def _sentences(text: str) -> list[str]:
-    """The ad cut into sentences, the unit a cue such as "must" or "a plus" speaks for."""
-    pieces = (re.split(r"(?<=[.!?;])\s+", line) for line in text.splitlines())
-    return [piece.strip() for chunk in pieces for piece in chunk if piece.strip()]
+    """The ad cut into sentences, the unit a cue such as "must" or "a plus" speaks for.
+
+    A sentence wrapped over several lines is one sentence; a bullet, a heading or a
+    blank line starts a new one.
+    """
+    blocks: list[str] = []
+    ended = True
+    for line in (raw.strip() for raw in text.splitlines()):
+        if ended or not line or _BLOCK_START.match(line):
+            blocks.append(line)
+        else:
+            blocks[-1] += " " + line
+        ended = not line or line.endswith((".", "!", "?", ":", ";"))
+    pieces = (re.split(r"(?<=[.!?;])\s+", block) for block in blocks)
+    return [piece for chunk in pieces for piece in chunk if piece]
+
+
+_BLOCK_START = re.compile(r"[-*•·–]\s|\d+[.)]\s|#")
 
 
 def _names(sentence: str, term: PostingTerm, vocab: Vocabulary) -> bool:
@@ -537,7 +552,8 @@ def _labelled(lines: list[str], labels: tuple[str, ...]) -> str | None:
     return None
 
 
-_NAME = r"[A-Z0-9][\w&.'’-]*(?: (?:[A-Z0-9&][\w&.'’-]*|of|and|de|la|für))*"
+# A capitalised word, then more of them; "of", "and", "de" only inside a name ("Bank of Ireland").
+_NAME = r"[A-Z0-9][\w&.'’-]*(?: (?:(?:of|and|de|la|für) )?[A-Z0-9&][\w&.'’-]*)*"
 # Company names start a sentence: "Kestrel Freight is hiring a Data Engineer to ...".
 _SENTENCE_START = r"(?:^|(?<=[.!?] ))"
 _HIRING = re.compile(
@@ -624,7 +640,7 @@ def _at_mentions(text: str, hints: PostingHints) -> list[tuple[int, str | None]]
             for match in _AT_NAME.finditer(text) if _named_again(_possessive(match.group("company")), text)]
 
 
-_PROPER = re.compile(r"(?<![\w@#.&'’-])[A-Z][\w&'’-]*(?: (?:[A-Z][\w&'’-]*|&|of|and))*")
+_PROPER = re.compile(r"(?<![\w@#.&'’-])[A-Z][\w&'’-]*(?: (?:(?:&|of|and) )?[A-Z][\w&'’-]*)*")
 
 
 def _repeated_names(text: str, hints: PostingHints, vocab: Vocabulary) -> list[tuple[int, str | None]]:
