@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import string
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -502,6 +503,7 @@ def guess_company_role(text: str, vocab: Vocabulary | None = None) -> tuple[str 
     vocab = vocab or _builtin_vocab()
     lines = [line for line in (_strip_markup(raw) for raw in text.splitlines())
              if line and not is_metadata_line(line)]
+    text = "\n".join(lines)  # "**Helio** is hiring": the sentences without their markup
     companies: list[tuple[int, str | None]] = []
     roles: list[tuple[int, str | None]] = []
     labelled_role = _labelled(lines, hints.role_labels)
@@ -536,10 +538,14 @@ def _fits_a_field(value: str) -> bool:
 
 
 def _strip_markup(line: str) -> str:
-    """'## **Data Engineer**' -> 'Data Engineer': Markdown headings and emphasis say nothing."""
-    line = re.sub(r"^\s*#{1,6}\s*", "", line)
+    """'## 🚀 **Data Engineer**' -> 'Data Engineer': heading marks, emoji and emphasis say nothing."""
+    line = re.sub(r"^\s*#{1,6}\s*", "", line).strip()
+    line = line.lstrip("".join(c for c in line[:8] if unicodedata.category(c) in _SYMBOLS)).strip()
     line = re.sub(r"(\*\*|__)(.+?)\1", r"\2", line)
     return line.strip().strip("*_").strip()
+
+
+_SYMBOLS = frozenset({"So", "Sk", "Cf", "Mn", "Zs"})  # emoji, their joiners and modifiers, spaces
 
 
 def _labelled(lines: list[str], labels: tuple[str, ...]) -> str | None:
@@ -561,18 +567,21 @@ _HIRING = re.compile(
     r"recruiting) (?:an? |our (?:next |new |first )?)?(?P<role>[^.,;:!?()\n]{3,80})",
     re.MULTILINE,
 )
+# "My client, a fintech in Amsterdam, is hiring a Machine Learning Engineer": the role only.
+_HIRING_ANYONE = re.compile(r"\b(?:is|are) (?:hiring|looking for|seeking|searching for|recruiting) "
+                            r"(?:an? |our (?:next |new |first )?)?(?P<role>[^.,;:!?()\n]{3,80})")
 _JOIN = re.compile(rf"\b[Jj]oin (?P<company>{_NAME})(?: as (?:an? |our )?(?P<role>[^.,;:!?()\n]{{3,80}}))?")
 _AT_WE = re.compile(rf"(?:^|(?<=[.!?] ))At (?P<company>{_NAME}),? (?:we|our)\b", re.MULTILINE)
 _ROLE_END = re.compile(r"\s+(?:to|who|in|for|with|based|that|and|on|at|from|remote)\b.*$", re.IGNORECASE)
 
 
 def _sentence_guesses(text: str, hints: PostingHints) -> list[tuple[int, tuple[str | None, str | None]]]:
-    """'X is hiring a Y' (90), 'Join X as Y' (80), 'At X, we' (70)."""
+    """'X is hiring a Y' (90), 'Join X as Y' (80), '... is hiring a Y' (80), 'At X, we' (70)."""
     found: list[tuple[int, tuple[str | None, str | None]]] = []
-    for score, pattern in ((90, _HIRING), (80, _JOIN), (70, _AT_WE)):
+    for score, pattern in ((90, _HIRING), (80, _JOIN), (80, _HIRING_ANYONE), (70, _AT_WE)):
         for match in pattern.finditer(text):
-            role = match.groupdict().get("role")
-            found.append((score, (_company(_possessive(match.group("company")), hints),
+            company, role = match.groupdict().get("company"), match.groupdict().get("role")
+            found.append((score, (company and _company(_possessive(company), hints),
                                   role and _role(_ROLE_END.sub("", role), hints))))
     return found
 
@@ -597,6 +606,11 @@ def _title_guesses(lines: list[str], hints: PostingHints, text: str) -> list[tup
     for number, line in enumerate(lines):
         if len(line) > 100 or line.endswith((".", "!", "?", ":", ",")) or re.match(r"[-*•·]\s", line):
             continue
+        on_its_own = re.match(r"(?:at|@)\s+(.+)", line)  # "at Wavelength Health (View all jobs)"
+        if on_its_own:
+            company = _company(_without_suffix(_SEPARATORS.split(on_its_own.group(1))[0]), hints)
+            found.append(((85 - number, company), (0, None)))
+            continue
         at = _AT.split(line, maxsplit=1)
         if len(at) == 2 and _role(at[0], hints):
             company = _company(_SEPARATORS.split(at[1])[0], hints)
@@ -604,7 +618,7 @@ def _title_guesses(lines: list[str], hints: PostingHints, text: str) -> list[tup
             continue
         parts = [p for p in (_tidy(p) for p in _SEPARATORS.split(line)) if p]
         role = next((p for p in parts if _role(p, hints)), None)
-        names = [p for p in parts if p is not role and _named_again(p, text)]
+        names = [p for p in parts if p is not role and re.fullmatch(_NAME, p) and _named_again(p, text)]
         company = next((c for c in (_company(n, hints) for n in names) if c), None)
         found.append(((65 - number, company), (95 - number, role and _role(role, hints))))
     return found
@@ -651,22 +665,39 @@ def _repeated_names(text: str, hints: PostingHints, vocab: Vocabulary) -> list[t
     """
     counts: Counter[str] = Counter()
     acting: set[str] = set()
+    people: set[str] = set()  # and places
     for match in _PROPER.finditer(text):
         name = _possessive(match.group())
         if not _plausible_name(name, hints, vocab):
             continue
         counts[name] += 1
-        after = text[match.end() - (len(match.group()) - len(name)):match.end() + 30]
-        if _acts(after, hints):
+        end = match.start() + len(name)
+        if _acts(text[end:end + 30], hints):
             acting.add(name)
-    return [(40 + min(count, 9), name) for name, count in counts.items() if count >= 2 and name in acting]
+        if _PERSON_BEFORE.search(text, max(0, match.start() - 20), match.start()) or _introduced(
+                text[end:end + 60], hints):
+            people.add(name)
+    return [(40 + min(count, 9), name) for name, count in counts.items()
+            if count >= 2 and name in acting - people]
+
+
+# "You'll report to Jana, our Head of Data": a person, however often the ad names her;
+# "offices in Berlin": a place.
+_PERSON_BEFORE = re.compile(r"\b(?:report(?:s|ing)? to|meet|managed by|led by|work(?:ing)? with"
+                            r"|in|near|from|around|across|based in)\s+\Z")
+
+
+def _introduced(after: str, hints: PostingHints) -> bool:
+    """Whether a name is followed by a job title: "Jana, our Head of Data"."""
+    title = re.match(r",\s+(?:our|your|the|a|an)\s+([^,.;]{0,40})", after)
+    return bool(title and hints.role_words & set(re.findall(r"[a-z]+", title.group(1).lower())))
 
 
 def _acts(after: str, hints: PostingHints) -> bool:
+    """Whether the words after a name make it the subject: "'s lab", " builds", " is a"."""
     if re.match(r"['’]s\b", after):
         return True
-    word = re.match(r" ([a-z]+)\b", after)
-    return bool(word and word.group(1) in hints.subject_words)
+    return any(re.match(rf" {re.escape(words)}\b", after) for words in hints.subject_words)
 
 
 def _plausible_name(name: str, hints: PostingHints, vocab: Vocabulary) -> bool:

@@ -487,6 +487,20 @@ def test_placeholder_only_when_nothing_fits_and_check_flags_it(tmp_path: Path) -
     ("At Quillbyte, we build editors.\n\n# Staff Frontend Engineer\n",
      ("Quillbyte", "Staff Frontend Engineer")),
     ("Come join Fernhill and build clinics' software.\nFernhill is 60 people.\n", ("Fernhill", None)),
+    # People and places act in sentences too.
+    ("Senior Data Engineer (Remote, EU)\n\nYou'll report to Jana, our Head of Data. Jana has built "
+     "platforms, and Jana's team owns ingestion.\nBerlin or Lisbon are our hubs. Berlin is where we sit.\n",
+     (None, "Senior Data Engineer")),
+    ("My client, a leading fintech in Amsterdam, is hiring a Machine Learning Engineer!\n\n"
+     "Amsterdam-based, hybrid. #hiring #Amsterdam\n", (None, "Machine Learning Engineer")),
+    # Job-board chrome around the title block; emoji and bold in Markdown ads.
+    ("Apply for this job\n\nData Scientist, Forecasting\nat Wavelength Health (View all jobs)\nLondon, UK\n"
+     "\nWavelength Health predicts demand.\n\nApply for this job\n",
+     ("Wavelength Health", "Data Scientist, Forecasting")),
+    ("🚀 Product Analyst (Marketplace)\n\n🌍 About Lattice Ops\nLattice Ops connects repair shops.\n",
+     ("Lattice Ops", "Product Analyst")),
+    ("**Helio Batteries** is looking for an **Analytics Engineer** to help us.\n",
+     ("Helio Batteries", "Analytics Engineer")),
     # Channels and job boards are never the company.
     ("Backend Engineer\n\nGitHub is where we work. GitHub is where you ask questions.\n",
      (None, "Backend Engineer")),
