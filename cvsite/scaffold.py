@@ -452,6 +452,7 @@ class PostingHints:
     company_labels: tuple[str, ...]
     role_labels: tuple[str, ...]
     not_company: frozenset[str]
+    boards_and_channels: frozenset[str]
     role_words: frozenset[str]
     title_lines: int
     subject_words: frozenset[str]
@@ -477,7 +478,8 @@ def posting_hints() -> PostingHints:
     channels, strength = data["channels"], data["strength"]
     return PostingHints(
         tuple(data["company_labels"]), tuple(data["role_labels"]),
-        words("not_company"), words("role_words"), int(data["title_lines"]), words("subject_words"),
+        words("not_company"), words("boards_and_channels"), words("role_words"),
+        int(data["title_lines"]), words("subject_words"),
         int(strength["reach"]), patterns(strength["hard"]),
         patterns(strength["soft_before"]), patterns(strength["soft_after"]),
         frozenset(str(w).lower() for w in channels["platforms"]),
@@ -497,7 +499,8 @@ def guess_company_role(text: str, vocab: Vocabulary | None = None) -> tuple[str 
     we"), an "About X" heading, and last a proper name the text keeps repeating
     as the subject of its sentences. The most confident one wins; None when
     nothing fits, so the caller can leave a placeholder. `vocab` keeps known
-    skills ("Python is a must") from passing for a company.
+    skills ("Python is a must", "at AWS") from passing for a company on the
+    weak evidence of repetition or "at".
     """
     hints = posting_hints()
     vocab = vocab or _builtin_vocab()
@@ -516,9 +519,9 @@ def guess_company_role(text: str, vocab: Vocabulary | None = None) -> tuple[str 
         companies.append(company_guess)
         roles.append(role_guess)
     companies += _about(lines, hints)
-    companies += _at_mentions(text, hints)
+    companies += _at_mentions(text, hints, vocab)
     companies += _repeated_names(text, hints, vocab)
-    return _best(companies, vocab), _best(roles, None)
+    return _best(companies), _best(roles)
 
 
 @cache
@@ -526,10 +529,10 @@ def _builtin_vocab() -> Vocabulary:
     return Vocabulary.build()
 
 
-def _best(candidates: list[tuple[int, str | None]], vocab: Vocabulary | None) -> str | None:
+def _best(candidates: list[tuple[int, str | None]]) -> str | None:
     """The most confident usable candidate (the earliest among equals)."""
     usable = [(score, value) for score, value in candidates
-              if value and _fits_a_field(value) and not (vocab and vocab.is_known(vocab.key(value)))]
+              if value and _fits_a_field(value)]
     return max(usable, key=lambda c: c[0])[1] if usable else None
 
 
@@ -608,18 +611,18 @@ def _title_guesses(lines: list[str], hints: PostingHints, text: str) -> list[tup
             continue
         on_its_own = re.match(r"(?:at|@)\s+(.+)", line)  # "at Wavelength Health (View all jobs)"
         if on_its_own:
-            company = _company(_without_suffix(_SEPARATORS.split(on_its_own.group(1))[0]), hints)
+            company = _company(_without_suffix(_SEPARATORS.split(on_its_own.group(1))[0]), hints, weak=True)
             found.append(((85 - number, company), (0, None)))
             continue
         at = _AT.split(line, maxsplit=1)
         if len(at) == 2 and _role(at[0], hints):
-            company = _company(_SEPARATORS.split(at[1])[0], hints)
+            company = _company(_SEPARATORS.split(at[1])[0], hints, weak=True)
             found.append(((85 - number, company), (95 - number, _role(at[0], hints))))
             continue
         parts = [p for p in (_tidy(p) for p in _SEPARATORS.split(line)) if p]
         role = next((p for p in parts if _role(p, hints)), None)
         names = [p for p in parts if p is not role and re.fullmatch(_NAME, p) and _named_again(p, text)]
-        company = next((c for c in (_company(n, hints) for n in names) if c), None)
+        company = next((c for c in (_company(n, hints, weak=True) for n in names) if c), None)
         found.append(((65 - number, company), (95 - number, role and _role(role, hints))))
     return found
 
@@ -648,10 +651,11 @@ def _about(lines: list[str], hints: PostingHints) -> list[tuple[int, str | None]
 _AT_NAME = re.compile(rf"\b(?:at|@) (?P<company>{_NAME})")
 
 
-def _at_mentions(text: str, hints: PostingHints) -> list[tuple[int, str | None]]:
+def _at_mentions(text: str, hints: PostingHints, vocab: Vocabulary) -> list[tuple[int, str | None]]:
     """'work at Vantor Energy on ...' (50), when the ad names the company more than once."""
-    return [(50, _company(_possessive(match.group("company")), hints))
-            for match in _AT_NAME.finditer(text) if _named_again(_possessive(match.group("company")), text)]
+    names = (_possessive(match.group("company")) for match in _AT_NAME.finditer(text))
+    return [(50, _company(name, hints, weak=True)) for name in names
+            if _named_again(name, text) and not vocab.is_known(vocab.key(name))]
 
 
 _PROPER = re.compile(r"(?<![\w@#.&'’-])[A-Z][\w&'’-]*(?: (?:(?:&|of|and) )?[A-Z][\w&'’-]*)*")
@@ -702,7 +706,7 @@ def _acts(after: str, hints: PostingHints) -> bool:
 
 def _plausible_name(name: str, hints: PostingHints, vocab: Vocabulary) -> bool:
     words = name.lower().split()
-    return (len(words) <= 4 and name.lower() not in hints.not_company
+    return (len(words) <= 4 and name.lower() not in hints.not_company | hints.boards_and_channels
             and not (words[0] in _stop_words() or vocab.is_known(vocab.key(name)))
             and not hints.role_words & set(words) and not is_metadata_line(name))
 
@@ -718,10 +722,14 @@ def _possessive(name: str) -> str:
     return re.sub(r"['’]s$", "", name)
 
 
-def _company(value: str, hints: PostingHints) -> str | None:
+def _company(value: str, hints: PostingHints, weak: bool = False) -> str | None:
+    """`value` as a company name, or None. A `weak` guess (repeated, after "at", in the
+    title block) is never a job board or a channel."""
     value = _tidy(value)
     words = value.split()
     if not value or len(words) > 6 or value.lower() in hints.not_company:
+        return None
+    if weak and value.lower() in hints.boards_and_channels:
         return None
     if words[0].lower() in {"we", "you", "our", "the", "this", "your", "they", "us", "a", "an"}:
         return None

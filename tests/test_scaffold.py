@@ -501,6 +501,11 @@ def test_placeholder_only_when_nothing_fits_and_check_flags_it(tmp_path: Path) -
      ("Lattice Ops", "Product Analyst")),
     ("**Helio Batteries** is looking for an **Analytics Engineer** to help us.\n",
      ("Helio Batteries", "Analytics Engineer")),
+    # Said outright, a company may share its name with a skill or a channel...
+    ("Snowflake is hiring a Senior Data Engineer.\n", ("Snowflake", "Senior Data Engineer")),
+    ("About GitLab\nGitLab builds DevOps software.\n", ("GitLab", None)),
+    # ...but repetition or "at" alone never makes a skill, a channel or a job board the company.
+    ("Data Engineer\n\nWe run at AWS scale. Built at AWS, proven at AWS.\n", (None, "Data Engineer")),
     # Channels and job boards are never the company.
     ("Backend Engineer\n\nGitHub is where we work. GitHub is where you ask questions.\n",
      (None, "Backend Engineer")),
