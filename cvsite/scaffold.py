@@ -203,13 +203,13 @@ def html_to_text(source: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def suggest_tags(terms: list[PostingTerm], index: Index, text: str = "") -> dict[str, int]:
+def suggest_tags(terms: list[PostingTerm], index: Index, text: str) -> dict[str, int]:
     """Weights 1-3 for the posting's key terms that the profile covers.
 
     Terms the profile never mentions are left out: a tag no item matches
-    changes nothing, and the coverage report lists those gaps anyway. With the
-    ad's `text`, each weight follows how strongly the ad asks for the term
-    (`term_strength`); a term named only as a channel gets no tag.
+    changes nothing, and the coverage report lists those gaps anyway. Each
+    weight follows how strongly the ad's `text` asks for the term
+    (`term_strength`); a term named only as a channel gets no tag. Strongest first.
     """
     sentences = _sentences(text)
     tags: dict[str, int] = {}
@@ -218,7 +218,7 @@ def suggest_tags(terms: list[PostingTerm], index: Index, text: str = "") -> dict
             break
         if term.term not in index.postings:
             continue
-        weight = term_strength(term, sentences, index.vocab) if text else scale_weight(term.weight)
+        weight = term_strength(term, sentences, index.vocab)
         if weight:
             tags.setdefault(_tag_name(term, index), weight)
     return dict(sorted(tags.items(), key=lambda tag: -tag[1]))
@@ -385,6 +385,8 @@ def _validate_job(text: str, job_file: Path) -> None:
 
 @dataclass(frozen=True)
 class JunkRules:
+    """junk-terms.yaml, compiled: what is never a key term of an ad."""
+
     metadata_lines: tuple[re.Pattern[str], ...]
     identifier_shapes: tuple[re.Pattern[str], ...]
     markup_words: frozenset[str]
@@ -449,6 +451,8 @@ def _words(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class PostingHints:
+    """posting-hints.yaml, compiled: where an ad names its company and role, and its cues."""
+
     company_labels: tuple[str, ...]
     role_labels: tuple[str, ...]
     not_company: frozenset[str]
