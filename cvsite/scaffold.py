@@ -148,7 +148,7 @@ def _normalise_posting(text: str) -> tuple[str, bool]:
     section headings (`<h2>Bonus</h2>`) are read as headings and no tag becomes a term.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").strip()
-    from_html = bool(_HTML_TAG.search(text))
+    from_html = len(_HTML_END_TAG.findall(text)) >= 2  # "use <section>, not <div>" is text
     if from_html:
         text = html_to_text(text)
     if not text:
@@ -156,8 +156,8 @@ def _normalise_posting(text: str) -> tuple[str, bool]:
     return text + "\n", from_html
 
 
-_HTML_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|span|a|b|i|strong|em|table|tr|td|section|article"
-                       r"|header|footer|body|html)\b[^<>]*>", re.IGNORECASE)
+_HTML_END_TAG = re.compile(r"</(?:p|div|li|ul|ol|h[1-6]|span|a|b|i|strong|em|table|tr|td|section|article"
+                           r"|header|footer|body|html)\s*>", re.IGNORECASE)
 
 
 class _TextOfHtml(HTMLParser):
@@ -189,8 +189,8 @@ class _TextOfHtml(HTMLParser):
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.parts.append(data)
+        if not self.skipping:  # line breaks in the source are spaces, as in a browser
+            self.parts.append(re.sub(r"\s+", " ", data))
 
 
 def html_to_text(source: str) -> str:

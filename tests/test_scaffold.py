@@ -438,8 +438,14 @@ def test_html_posting_is_saved_as_text(tmp_path: Path) -> None:
     assert result.tags["go"] == 1, "under the <h2>Bonus</h2> heading"
 
 
+def test_a_plain_ad_that_mentions_tags_stays_as_written(profile_dir: Path) -> None:
+    posting = "Frontend Engineer at Quillbyte\n\nYou know when to use <section> and when <div>.\n"
+    result = new_job(profile_dir, "tags", posting)
+    assert result.posting_file.read_text(encoding="utf-8") == posting and not result.from_html
+
+
 def test_html_to_text_keeps_words_drops_scripts() -> None:
-    text = html_to_text("<h2>Stack</h2><ul><li>Go&amp;Rust</li><li>SQL</li></ul>"
+    text = html_to_text("<h2>Stack</h2>\n<ul>\n  <li>Go&amp;Rust</li>\n  <li>SQL</li>\n</ul>"
                         "<script>var jobId = 1;</script><p>Caf&eacute;&nbsp;time<br>daily</p>")
     assert text == "## Stack\n\n- Go&Rust\n- SQL\n\nCafé time\ndaily"
 
