@@ -609,26 +609,30 @@ def _title_guesses(lines: list[str], hints: PostingHints, text: str) -> list[tup
     own, a name could as well be a place or a team, so it counts as the company
     only when the ad names it again.
     """
-    found: list[tuple[_Guess, _Guess]] = []
-    for number, line in enumerate(lines):
-        if len(line) > 100 or line.endswith((".", "!", "?", ":", ",")) or re.match(r"[-*•·]\s", line):
-            continue
-        on_its_own = re.match(r"(?:at|@)\s+(.+)", line)  # "at Wavelength Health (View all jobs)"
-        if on_its_own:
-            company = _company(_without_suffix(_SEPARATORS.split(on_its_own.group(1))[0]), hints, weak=True)
-            found.append(((85 - number, company), (0, None)))
-            continue
-        at = _AT.split(line, maxsplit=1)
-        if len(at) == 2 and _role(at[0], hints):
-            company = _company(_SEPARATORS.split(at[1])[0], hints, weak=True)
-            found.append(((85 - number, company), (95 - number, _role(at[0], hints))))
-            continue
-        parts = [p for p in (_tidy(p) for p in _SEPARATORS.split(line)) if p]
-        role = next((p for p in parts if _role(p, hints)), None)
-        names = [p for p in parts if p is not role and re.fullmatch(_NAME, p) and _named_again(p, text)]
-        company = next((c for c in (_company(n, hints, weak=True) for n in names) if c), None)
-        found.append(((65 - number, company), (95 - number, role and _role(role, hints))))
-    return found
+    guesses = (_title_line(line, number, hints, text) for number, line in enumerate(lines))
+    return [guess for guess in guesses if guess]
+
+
+def _title_line(line: str, number: int, hints: PostingHints, text: str) -> tuple[_Guess, _Guess] | None:
+    if len(line) > 100 or re.match(r"[-*•·]\s", line):
+        return None
+    # "Senior Data Scientist at Example GmbH. Python, SQL." names both in its first sentence.
+    first = re.split(r"(?<=[.!?])\s", line, maxsplit=1)[0].rstrip(".!?")
+    at = _AT.split(first, maxsplit=1)
+    if len(at) == 2 and _role(at[0], hints):
+        company = _company(_SEPARATORS.split(at[1])[0], hints, weak=True)
+        return (85 - number, company), (95 - number, _role(at[0], hints))
+    if line.endswith((".", "!", "?", ":", ",")):
+        return None
+    on_its_own = re.match(r"(?:at|@)\s+(.+)", line)  # "at Wavelength Health (View all jobs)"
+    if on_its_own:
+        company = _company(_without_suffix(_SEPARATORS.split(on_its_own.group(1))[0]), hints, weak=True)
+        return (85 - number, company), (0, None)
+    parts = [p for p in (_tidy(p) for p in _SEPARATORS.split(line)) if p]
+    role = next((p for p in parts if _role(p, hints)), None)
+    names = [p for p in parts if p is not role and re.fullmatch(_NAME, p) and _named_again(p, text)]
+    company = next((c for c in (_company(n, hints, weak=True) for n in names) if c), None)
+    return (65 - number, company), (95 - number, role and _role(role, hints))
 
 
 def _named_again(name: str, text: str) -> bool:

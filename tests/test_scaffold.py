@@ -493,6 +493,8 @@ def test_placeholder_only_when_nothing_fits_and_check_flags_it(tmp_path: Path) -
     ("At Quillbyte, we build editors.\n\n# Staff Frontend Engineer\n",
      ("Quillbyte", "Staff Frontend Engineer")),
     ("Come join Fernhill and build clinics' software.\nFernhill is 60 people.\n", ("Fernhill", None)),
+    ("Senior Data Scientist at Example GmbH. Python, SQL, machine learning.\n",
+     ("Example GmbH", "Senior Data Scientist")),
     # People and places act in sentences too.
     ("Senior Data Engineer (Remote, EU)\n\nYou'll report to Jana, our Head of Data. Jana has built "
      "platforms, and Jana's team owns ingestion.\nBerlin or Lisbon are our hubs. Berlin is where we sit.\n",
