@@ -15,7 +15,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
@@ -122,8 +122,8 @@ def new_job(directory: Path, slug: str, posting_text: str, force: bool = False) 
     company, role = guess_company_role(text, index.vocab)
     found = extract_posting_terms(text, index.vocab)
     terms = key_terms(found, text, company, index.vocab)
-    tags = suggest_tags(terms, index, text)
-    not_terms = frozenset(t.term for t in found) - {t.term for t in terms}
+    tags = suggest_tags(terms, index)
+    not_terms = frozenset(t.term for t in found) - {t.term for t, _ in terms}
     job_text = render_job(slug, posting_file.name, company, role, tags)
     _validate_job(job_text, job_file)
     jobs_dir.mkdir(parents=True, exist_ok=True)
@@ -203,24 +203,18 @@ def html_to_text(source: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def suggest_tags(terms: list[PostingTerm], index: Index, text: str) -> dict[str, int]:
-    """Weights 1-3 for the posting's key terms that the profile covers.
+def suggest_tags(terms: list[tuple[PostingTerm, int]], index: Index) -> dict[str, int]:
+    """Tags for the key terms (with their strengths, from `key_terms`) that the profile covers.
 
     Terms the profile never mentions are left out: a tag no item matches
-    changes nothing, and the coverage report lists those gaps anyway. Each
-    weight follows how strongly the ad's `text` asks for the term
-    (`term_strength`); a term named only as a channel gets no tag. Strongest first.
+    changes nothing, and the coverage report lists those gaps anyway. Strongest first.
     """
-    sentences = _sentences(text)
     tags: dict[str, int] = {}
-    for term in terms:
+    for term, strength in terms:
         if len(tags) == MAX_TAGS:
             break
-        if term.term not in index.postings:
-            continue
-        weight = term_strength(term, sentences, index.vocab)
-        if weight:
-            tags.setdefault(_tag_name(term, index), weight)
+        if term.term in index.postings:
+            tags.setdefault(_tag_name(term, index), strength)
     return dict(sorted(tags.items(), key=lambda tag: -tag[1]))
 
 
@@ -236,8 +230,34 @@ def scale_weight(weight: float) -> int:
     return 3 if weight >= CORE_WEIGHT else 2 if weight >= INVOLVED_WEIGHT else 1
 
 
-def term_strength(term: PostingTerm, sentences: list[str], vocab: Vocabulary) -> int:
-    """0-3: how strongly the ad asks for `term`, the way a hiring manager reads it.
+def term_strengths(terms: list[PostingTerm], text: str, vocab: Vocabulary) -> dict[str, int]:
+    """How strongly the ad asks for each term (`term_strength`), by term key."""
+    sentences = _sentences(text)
+    said: dict[str, list[str]] = {term.term: [] for term in terms}
+    written = _written_forms(terms)
+    for sentence in sentences:
+        # The vocabulary finds aliases; the written form finds what only a list's context
+        # confirmed ("Strong Go:" on a line of its own) and terms the vocabulary lacks.
+        keys = set(vocab.find(sentence)) | {written.get(m.group().lower(), "")
+                                            for m in _any_term(tuple(written)).finditer(sentence)}
+        for key in keys & said.keys():
+            said[key].append(sentence)
+    return {term.term: term_strength(term, said[term.term]) for term in terms}
+
+
+def _written_forms(terms: list[PostingTerm]) -> dict[str, str]:
+    return {term.display.lower(): term.term for term in terms if term.display}
+
+
+@lru_cache(maxsize=64)
+def _any_term(forms: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for all the terms as written: a pass per sentence, not one per term."""
+    alternatives = "|".join(sorted(map(re.escape, forms), key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"(?<![\w.+#])(?:{alternatives})(?![\w+#])", re.IGNORECASE)
+
+
+def term_strength(term: PostingTerm, said: list[str]) -> int:
+    """0-3: how strongly the sentences that name `term` ask for it, as a hiring manager reads them.
 
     The section weight sets the start (requirements 3, tasks 2, nice to have 1);
     "must", "required", "strong", "5+ years" make a term central, "bonus", "a plus",
@@ -245,17 +265,19 @@ def term_strength(term: PostingTerm, sentences: list[str], vocab: Vocabulary) ->
     ("ask questions on our GitHub") does not count. Named only as a channel: 0.
     """
     hints = posting_hints()
-    said = [s for s in sentences if _names(s, term, vocab)]
     if not said:
         return scale_weight(term.weight)
     meant = [s for s in said if not _channel_only(s, term, hints)]
     if not meant:
         return 0
-    cues = [_cue(s, term, hints) for s in meant]
-    if "hard" in cues:
-        return 3
+    soft_only = True
+    for sentence in meant:
+        cue = _cue(sentence, term, hints)
+        if cue == "hard":
+            return 3
+        soft_only = soft_only and cue == "soft"
     base = scale_weight(term.weight)
-    return min(base, 1) if all(cue == "soft" for cue in cues) else base
+    return min(base, 1) if soft_only else base
 
 
 def _sentences(text: str) -> list[str]:
@@ -279,10 +301,6 @@ def _sentences(text: str) -> list[str]:
 _BLOCK_START = re.compile(r"[-*•·–]\s|\d+[.)]\s|#")
 
 
-def _names(sentence: str, term: PostingTerm, vocab: Vocabulary) -> bool:
-    return term.term in vocab.find(sentence) or _position(sentence, term) >= 0
-
-
 def _position(sentence: str, term: PostingTerm) -> int:
     """Where the sentence names the term as written in the ad, or -1."""
     match = re.search(rf"(?<![\w.+#]){re.escape(term.display)}(?![\w+#])", sentence, re.IGNORECASE)
@@ -294,8 +312,7 @@ def _channel_only(sentence: str, term: PostingTerm, hints: PostingHints) -> bool
     lower = sentence.lower()
     if term.display.lower() not in hints.channel_platforms and term.term not in hints.channel_platforms:
         return False
-    return any(p.search(lower) for p in hints.channel_phrases) and not any(
-        p.search(lower) for p in hints.skill_cues)
+    return bool(hints.channel_phrases.search(lower)) and not hints.skill_cues.search(lower)
 
 
 def _cue(sentence: str, term: PostingTerm, hints: PostingHints) -> str | None:
@@ -310,7 +327,7 @@ def _cue(sentence: str, term: PostingTerm, hints: PostingHints) -> str | None:
     at = _position(sentence, term)
     hard = _spans(hints.hard, lower)
     if at < 0:  # named by an alias: no position to measure from
-        soft = any(p.search(lower) for p in (*hints.soft_before, *hints.soft_after))
+        soft = hints.soft_before.search(lower) or hints.soft_after.search(lower)
         return "soft" if soft else "hard" if hard else None
     end = at + len(term.display)
     near = [(max(start - end, at - stop, 0), 1, "hard") for start, stop in hard]
@@ -322,8 +339,8 @@ def _cue(sentence: str, term: PostingTerm, hints: PostingHints) -> str | None:
     return "hard" if hard else None
 
 
-def _spans(patterns: Iterable[re.Pattern[str]], text: str) -> list[tuple[int, int]]:
-    return [match.span() for pattern in patterns for match in pattern.finditer(text)]
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [match.span() for match in pattern.finditer(text)]
 
 
 def _tag_name(term: PostingTerm, index: Index) -> str:
@@ -409,20 +426,21 @@ def is_metadata_line(line: str) -> bool:
 
 
 def key_terms(terms: list[PostingTerm], text: str, company: str | None,
-              vocab: Vocabulary) -> list[PostingTerm]:
-    """The posting terms worth showing a user: no identifiers, markup, page furniture,
-    company name, or platform named only as a channel ("ask us on our GitHub").
+              vocab: Vocabulary) -> list[tuple[PostingTerm, int]]:
+    """The posting terms worth showing a user, each with its strength (1-3): no
+    identifiers, markup, page furniture, company name, or platform named only as
+    a channel ("ask us on our GitHub").
 
     The term extractor keeps any tech-shaped token it does not know, so a page
     copied from a job board brings its tracking codes along; this is where
     new-job drops them. A term the skill table or the profile knows is never junk.
     """
     content = "\n".join(line for line in text.splitlines() if not is_metadata_line(line))
-    sentences = _sentences(content)
-    return [term for term in terms
+    kept = [term for term in terms
             if not is_junk_term(term, vocab) and not names_company(term, company, vocab)
-            and (vocab.is_known(term.term) or _position(content, term) >= 0)
-            and term_strength(term, sentences, vocab) > 0]
+            and (vocab.is_known(term.term) or _position(content, term) >= 0)]
+    strengths = term_strengths(kept, content, vocab)
+    return [(term, strengths[term.term]) for term in kept if strengths[term.term] > 0]
 
 
 def is_junk_term(term: PostingTerm | CoverageTerm, vocab: Vocabulary) -> bool:
@@ -461,12 +479,12 @@ class PostingHints:
     title_lines: int
     subject_words: frozenset[str]
     reach: int
-    hard: tuple[re.Pattern[str], ...]
-    soft_before: tuple[re.Pattern[str], ...]
-    soft_after: tuple[re.Pattern[str], ...]
+    hard: re.Pattern[str]
+    soft_before: re.Pattern[str]
+    soft_after: re.Pattern[str]
     channel_platforms: frozenset[str]
-    channel_phrases: tuple[re.Pattern[str], ...]
-    skill_cues: tuple[re.Pattern[str], ...]
+    channel_phrases: re.Pattern[str]
+    skill_cues: re.Pattern[str]
 
 
 @cache
@@ -476,22 +494,23 @@ def posting_hints() -> PostingHints:
     def words(key: str) -> frozenset[str]:
         return frozenset(str(w).lower() for w in data[key])
 
-    def patterns(values: list[str]) -> tuple[re.Pattern[str], ...]:
-        return tuple(re.compile(p) for p in values)
+    def one_of(patterns: list[str]) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
 
     channels, strength = data["channels"], data["strength"]
     return PostingHints(
         tuple(data["company_labels"]), tuple(data["role_labels"]),
         words("not_company"), words("boards_and_channels"), words("role_words"),
         int(data["title_lines"]), words("subject_words"),
-        int(strength["reach"]), patterns(strength["hard"]),
-        patterns(strength["soft_before"]), patterns(strength["soft_after"]),
+        int(strength["reach"]), one_of(strength["hard"]),
+        one_of(strength["soft_before"]), one_of(strength["soft_after"]),
         frozenset(str(w).lower() for w in channels["platforms"]),
-        patterns(channels["phrases"]), patterns(channels["skill_cues"]),
+        one_of(channels["phrases"]), one_of(channels["skill_cues"]),
     )
 
 
 MAX_FIELD = 80  # a company or a role longer than a line is prose, not a name
+GUESS_CHARS = 20_000  # an ad names its company and role near the top; a whole web page need not be read
 
 
 def guess_company_role(text: str, vocab: Vocabulary | None = None) -> tuple[str | None, str | None]:
@@ -508,7 +527,7 @@ def guess_company_role(text: str, vocab: Vocabulary | None = None) -> tuple[str 
     """
     hints = posting_hints()
     vocab = vocab or _builtin_vocab()
-    lines = [line for line in (_strip_markup(raw) for raw in text.splitlines())
+    lines = [line for line in (_strip_markup(raw) for raw in text[:GUESS_CHARS].splitlines())
              if line and not is_metadata_line(line)]
     text = "\n".join(lines)  # "**Helio** is hiring": the sentences without their markup
     companies: list[tuple[int, str | None]] = []
@@ -661,7 +680,7 @@ _AT_NAME = re.compile(rf"\b(?:at|@) (?P<company>{_NAME})")
 
 def _at_mentions(text: str, hints: PostingHints, vocab: Vocabulary) -> list[tuple[int, str | None]]:
     """'work at Vantor Energy on ...' (50), when the ad names the company more than once."""
-    names = (_possessive(match.group("company")) for match in _AT_NAME.finditer(text))
+    names = dict.fromkeys(_possessive(match.group("company")) for match in _AT_NAME.finditer(text))
     return [(50, _company(name, hints, weak=True)) for name in names
             if _named_again(name, text) and not vocab.is_known(vocab.key(name))]
 
@@ -678,9 +697,12 @@ def _repeated_names(text: str, hints: PostingHints, vocab: Vocabulary) -> list[t
     counts: Counter[str] = Counter()
     acting: set[str] = set()
     people: set[str] = set()  # and places
+    plausible: dict[str, bool] = {}
     for match in _PROPER.finditer(text):
         name = _possessive(match.group())
-        if not _plausible_name(name, hints, vocab):
+        if name not in plausible:
+            plausible[name] = _plausible_name(name, hints, vocab)
+        if not plausible[name]:
             continue
         counts[name] += 1
         end = match.start() + len(name)
