@@ -108,6 +108,15 @@ def scale_weight(weight: float) -> int:
     return 3 if weight >= CORE_WEIGHT else 2 if weight >= INVOLVED_WEIGHT else 1
 
 
+def section_strength(term: PostingTerm) -> int:
+    """1-3 from where the ad puts the term and how often: the start before any cue.
+
+    A tag weight says how much the job needs a term, not how rare the term is, so
+    any other factor a posting weight carries must be divided out here.
+    """
+    return scale_weight(term.weight)
+
+
 def term_strengths(terms: list[PostingTerm], text: str, vocab: Vocabulary) -> dict[str, int]:
     """How strongly the ad asks for each term (`term_strength`), by term key."""
     sentences = _sentences(text)
@@ -144,7 +153,7 @@ def term_strength(term: PostingTerm, said: list[str]) -> int:
     """
     hints = posting_hints()
     if not said:
-        return scale_weight(term.weight)
+        return section_strength(term)
     meant = [s for s in said if not _channel_only(s, term, hints)]
     if not meant:
         return 0
@@ -154,7 +163,7 @@ def term_strength(term: PostingTerm, said: list[str]) -> int:
         if cue == "hard":
             return 3
         soft_only = soft_only and cue == "soft"
-    base = scale_weight(term.weight)
+    base = section_strength(term)
     return min(base, 1) if soft_only else base
 
 
