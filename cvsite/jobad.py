@@ -421,17 +421,19 @@ def _labelled(lines: list[str], labels: tuple[str, ...]) -> str | None:
 _NAME = r"[A-Z0-9][\w&.'’-]*(?: (?:(?:of|and|de|la|für) )?[A-Z0-9&][\w&.'’-]*)*"
 # Company names start a sentence: "Kestrel Freight is hiring a Data Engineer to ...".
 _SENTENCE_START = r"(?:^|(?<=[.!?] ))"
-_HIRING = re.compile(
-    rf"{_SENTENCE_START}(?P<company>{_NAME}) (?:is|are) (?:hiring|looking for|seeking|searching for|"
-    r"recruiting) (?:an? |our (?:next |new |first )?)?(?P<role>[^.,;:!?()\n]{3,80})",
-    re.MULTILINE,
-)
+# "is hiring a", and German ads' "sucht eine:n" ("Die Stadtwerke München suchen einen Data Engineer").
+_SEEKS = (r"(?:(?:is|are) (?:hiring|looking for|seeking|searching for|recruiting) "
+          r"(?:an? |our (?:next |new |first )?)?"
+          r"|such(?:t|en)(?: ab sofort| zum nächstmöglichen Zeitpunkt)? "
+          r"(?:eine?[nr]?(?:[:*_/]in|[:*_/]n)? )?)")
+_HIRING = re.compile(rf"{_SENTENCE_START}(?P<company>{_NAME}) {_SEEKS}(?P<role>[^.,;:!?()\n]{{3,80}})",
+                     re.MULTILINE)
 # "My client, a fintech in Amsterdam, is hiring a Machine Learning Engineer": the role only.
-_HIRING_ANYONE = re.compile(r"\b(?:is|are) (?:hiring|looking for|seeking|searching for|recruiting) "
-                            r"(?:an? |our (?:next |new |first )?)?(?P<role>[^.,;:!?()\n]{3,80})")
+_HIRING_ANYONE = re.compile(rf"\b{_SEEKS}(?P<role>[^.,;:!?()\n]{{3,80}})")
 _JOIN = re.compile(rf"\b[Jj]oin (?P<company>{_NAME})(?: as (?:an? |our )?(?P<role>[^.,;:!?()\n]{{3,80}}))?")
 _AT_WE = re.compile(rf"(?:^|(?<=[.!?] ))At (?P<company>{_NAME}),? (?:we|our)\b", re.MULTILINE)
-_ROLE_END = re.compile(r"\s+(?:to|who|in|for|with|based|that|and|on|at|from|remote)\b.*$", re.IGNORECASE)
+_ROLE_END = re.compile(r"\s+(?:to|who|in|for|with|based|that|and|on|at|from|remote|für|zur|zum|mit|im)\b.*$",
+                       re.IGNORECASE)
 
 
 def _sentence_guesses(text: str, hints: PostingHints) -> list[tuple[int, tuple[str | None, str | None]]]:
@@ -498,7 +500,7 @@ def _about(lines: list[str], hints: PostingHints) -> list[tuple[int, str | None]
     """An "About Halcyon Health" heading (80), or "About the company" over a name line (75)."""
     found: list[tuple[int, str | None]] = []
     for number, line in enumerate(lines):
-        match = re.match(r"^About\s+([A-Z].{1,59}?)[:.!]?$", line)
+        match = re.match(r"^(?:About|Über)\s+([A-Z].{1,59}?)[:.!]?$", line)
         if match:
             found.append((80, _company(match.group(1), hints)))
         elif re.fullmatch(r"About (?:the|this) (?:company|employer|organi[sz]ation)[:.]?", line, re.I):
@@ -594,8 +596,10 @@ def _company(value: str, hints: PostingHints, weak: bool = False) -> str | None:
         return None
     if weak and value.lower() in hints.boards_and_channels:
         return None
-    if words[0].lower() in {"we", "you", "our", "the", "this", "your", "they", "us", "a", "an"}:
+    if words[0].lower() in {"we", "you", "our", "this", "your", "they", "us", "a", "an", "wir", "uns"}:
         return None
+    if words[0].lower() in {"the", "die", "der", "das"} and not (len(words) > 1 and words[1][:1].isupper()):
+        return None  # "The team"; but "The New York Times", "Die Stadtwerke München"
     return value if value[0].isupper() or value[0].isdigit() else None
 
 

@@ -103,6 +103,14 @@ def test_content_lines_are_not_metadata(line: str) -> None:
     ("About GitLab\nGitLab builds DevOps software.\n", ("GitLab", None)),
     # ...but repetition or "at" alone never makes a skill, a channel or a job board the company.
     ("Data Engineer\n\nWe run at AWS scale. Built at AWS, proven at AWS.\n", (None, "Data Engineer")),
+    # German ads, and names that start with an article.
+    ("Die Stadtwerke München suchen ab sofort einen Softwareentwickler (m/w/d) für die Abrechnung.\n",
+     ("Die Stadtwerke München", "Softwareentwickler")),
+    ("Wir suchen eine:n Data Engineer (m/w/d) für unser Team.\n\nÜber Helvetia Logistik\n",
+     ("Helvetia Logistik", "Data Engineer")),
+    ("The New York Times is hiring a Senior Software Engineer, Games.\n",
+     ("The New York Times", "Senior Software Engineer")),
+    ("The team is hiring a Senior Software Engineer.\n", (None, "Senior Software Engineer")),
     # Channels and job boards are never the company.
     ("Backend Engineer\n\nGitHub is where we work. GitHub is where you ask questions.\n",
      (None, "Backend Engineer")),
