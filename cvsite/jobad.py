@@ -26,8 +26,8 @@ from cvsite.tailored import CoverageTerm
 from cvsite.terms import PostingTerm, Vocabulary
 
 __all__ = [
-    "MAX_FIELD", "guess_company_role", "html_to_text", "is_metadata_line", "key_terms",
-    "looks_like_html", "scale_weight", "term_strength", "term_strengths",
+    "MAX_FIELD", "guess_company_role", "html_to_text", "is_junk_term", "is_metadata_line", "key_terms",
+    "looks_like_html", "names_company", "scale_weight", "section_strength", "term_strength", "term_strengths",
 ]
 
 
