@@ -16,7 +16,6 @@ import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -25,6 +24,7 @@ import yaml
 from pydantic import ValidationError
 
 from cvsite.errors import CvsiteError, Problem
+from cvsite.jobad import guess_company_role, html_to_text, key_terms, looks_like_html
 from cvsite.loader import SLUG, load_workspace
 from cvsite.model import Job, kebab
 from cvsite.schema import SCHEMA_DIR, SchemaName, modeline, schema_file_name, schema_text
@@ -166,6 +166,10 @@ class NewJobResult:
     role: str | None
     tags: dict[str, int]
     cv: TailoredCV
+    from_html: bool = False
+    # Posting terms that are not terms of the job (identifiers, page furniture, the
+    # company's name): the report leaves them out of the keyword coverage.
+    not_terms: frozenset[str] = frozenset()
 
 
 def new_job(directory: Path, slug: str, posting_text: str, force: bool = False) -> NewJobResult:
@@ -173,7 +177,7 @@ def new_job(directory: Path, slug: str, posting_text: str, force: bool = False) 
     directory = Path(directory)
     jobs_dir = directory / "jobs"
     check_slug(slug, jobs_dir)
-    text = _normalise_posting(posting_text)
+    text, from_html = _normalise_posting(posting_text)
     job_file, posting_file = jobs_dir / f"{slug}.yaml", jobs_dir / f"{slug}.txt"
     refuse_existing([jobs_dir / f"{slug}.yml"], hint="it already holds this job; edit or remove it")
     if not force:
@@ -182,16 +186,18 @@ def new_job(directory: Path, slug: str, posting_text: str, force: bool = False) 
         raise CvsiteError([Problem(str(directory / "profile.yaml"), 0, 0, "",
                                    "no profile here; run `cvsite init` first")])
     index = Index.build(load_workspace(directory).profile)
-    terms = extract_posting_terms(text, index.vocab)
+    company, role = guess_company_role(text, index.vocab)
+    found = extract_posting_terms(text, index.vocab)
+    terms = key_terms(found, text, company, index.vocab)
     tags = suggest_tags(terms, index)
-    company, role = guess_company_role(text)
+    not_terms = frozenset(t.term for t in found) - {t.term for t, _ in terms}
     job_text = render_job(slug, posting_file.name, company, role, tags)
     _validate_job(job_text, job_file)
     jobs_dir.mkdir(parents=True, exist_ok=True)
     posting_file.write_text(text, encoding="utf-8")
     job_file.write_text(job_text, encoding="utf-8")
     cv = tailor(load_workspace(directory, [slug]), slug)
-    return NewJobResult(job_file, posting_file, company, role, tags, cv)
+    return NewJobResult(job_file, posting_file, company, role, tags, cv, from_html, not_terms)
 
 
 def check_slug(slug: str, jobs_dir: Path) -> None:
@@ -202,36 +208,34 @@ def check_slug(slug: str, jobs_dir: Path) -> None:
             "starting with a letter or digit (for example acme-data-engineer)"))])
 
 
-def _normalise_posting(text: str) -> str:
+def _normalise_posting(text: str) -> tuple[str, bool]:
+    """The ad as plain text with Unix line ends, and whether it arrived as HTML.
+
+    An ad copied from a page's source keeps its words but loses its tags, so the
+    section headings (`<h2>Bonus</h2>`) are read as headings and no tag becomes a term.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").strip()
+    from_html = looks_like_html(text)
+    if from_html:
+        text = html_to_text(text)
     if not text:
         raise CvsiteError("the posting is empty: give the job ad as a file, or pipe it in with `--posting -`")
-    return text + "\n"
+    return text + "\n", from_html
 
 
-def suggest_tags(terms: list[PostingTerm], index: Index) -> dict[str, int]:
-    """Weights 1-3 for the posting's key terms that the profile covers.
+def suggest_tags(terms: list[tuple[PostingTerm, int]], index: Index) -> dict[str, int]:
+    """Tags for the key terms (with their strengths, from `key_terms`) that the profile covers.
 
     Terms the profile never mentions are left out: a tag no item matches
-    changes nothing, and the coverage report lists those gaps anyway.
+    changes nothing, and the coverage report lists those gaps anyway. Strongest first.
     """
-    covered = [t for t in terms if t.term in index.postings][:MAX_TAGS]
     tags: dict[str, int] = {}
-    for term in covered:
-        tags.setdefault(_tag_name(term, index), scale_weight(term.weight))
-    return tags
-
-
-# Posting weights come from the section a term is found in (data/posting_sections.yaml:
-# requirements 1.5, responsibilities 1.2, plain text 1.0, nice to have 0.5) and grow
-# with repetition. A requirement or a term the ad repeats is core (3); a term the job
-# involves is 2; a nice-to-have is 1.
-CORE_WEIGHT = 1.45
-INVOLVED_WEIGHT = 0.9
-
-
-def scale_weight(weight: float) -> int:
-    return 3 if weight >= CORE_WEIGHT else 2 if weight >= INVOLVED_WEIGHT else 1
+    for term, strength in terms:
+        if len(tags) == MAX_TAGS:
+            break
+        if term.term in index.postings:
+            tags.setdefault(_tag_name(term, index), strength)
+    return dict(sorted(tags.items(), key=lambda tag: -tag[1]))
 
 
 def _tag_name(term: PostingTerm, index: Index) -> str:
@@ -288,157 +292,6 @@ def _validate_job(text: str, job_file: Path) -> None:
         raise CvsiteError([problem]) from None
 
 
-# ---------------------------------------------------------------- company and role
-
-
-@dataclass(frozen=True)
-class PostingHints:
-    company_labels: tuple[str, ...]
-    role_labels: tuple[str, ...]
-    not_company: frozenset[str]
-    role_words: frozenset[str]
-
-
-@cache
-def posting_hints() -> PostingHints:
-    data = yaml.safe_load(scaffold_text("posting-hints.yaml"))
-    return PostingHints(
-        tuple(data["company_labels"]),
-        tuple(data["role_labels"]),
-        frozenset(w.lower() for w in data["not_company"]),
-        frozenset(w.lower() for w in data["role_words"]),
-    )
-
-
-def guess_company_role(text: str) -> tuple[str | None, str | None]:
-    """The company and the role, when the posting says them in a recognisable way.
-
-    Explicit labels ("Company: X", "Job title: Y") win; then sentences such as
-    "X is hiring a Y" or "Join X as a Y"; then the first line when it reads as
-    a heading ("Y at X", "Y - X"); then an "About X" heading.
-    """
-    hints = posting_hints()
-    lines = [line for line in (_strip_markup(raw) for raw in text.splitlines()) if line]
-    labelled_role = _labelled(lines, hints.role_labels)
-    candidates = [
-        (_labelled(lines, hints.company_labels), labelled_role and _without_suffix(labelled_role)),
-        _hiring_sentence(text, hints),
-        _heading(lines[0], hints, text) if lines else (None, None),
-        (_about(lines, hints), None),
-    ]
-    company = next((c for c, _ in candidates if c), None)
-    role = next((r for _, r in candidates if r), None)
-    return company, role
-
-
-def _strip_markup(line: str) -> str:
-    """'## **Data Engineer**' -> 'Data Engineer': Markdown headings and emphasis say nothing."""
-    line = re.sub(r"^\s*#{1,6}\s*", "", line)
-    line = re.sub(r"(\*\*|__)(.+?)\1", r"\2", line)
-    return line.strip().strip("*_").strip()
-
-
-def _labelled(lines: list[str], labels: tuple[str, ...]) -> str | None:
-    names = "|".join(map(re.escape, labels))
-    pattern = re.compile(rf"^(?:{names})\s*[:：]\s*(.+)$", re.IGNORECASE)
-    for line in lines:
-        match = pattern.match(line)
-        if match:
-            return _tidy(match.group(1))
-    return None
-
-
-_NAME = r"[A-Z0-9][\w&.'’-]*(?: (?:[A-Z0-9&][\w&.'’-]*|of|and|de|la|für))*"
-# Company names start a sentence: "Kestrel Freight is hiring a Data Engineer to ...".
-_SENTENCE_START = r"(?:^|(?<=[.!?] ))"
-_HIRING = re.compile(
-    rf"{_SENTENCE_START}(?P<company>{_NAME}) (?:is|are) (?:hiring|looking for|seeking|searching for|"
-    r"recruiting) (?:an? |our (?:next |new |first )?)?(?P<role>[^.,;:!?()\n]{3,80})",
-    re.MULTILINE,
-)
-_JOIN = re.compile(rf"\bJoin (?P<company>{_NAME}) as (?:an? |our )?(?P<role>[^.,;:!?()\n]{{3,80}})")
-_ROLE_END = re.compile(r"\s+(?:to|who|in|for|with|based|that|and help|on|at|from|remote)\b.*$", re.IGNORECASE)
-
-
-def _hiring_sentence(text: str, hints: PostingHints) -> tuple[str | None, str | None]:
-    for pattern in (_HIRING, _JOIN):
-        for match in pattern.finditer(text):
-            company = _company(match.group("company"), hints)
-            role = _role(_ROLE_END.sub("", match.group("role")), hints)
-            if company or role:
-                return company, role
-    return None, None
-
-
-_AT = re.compile(r"\s+(?:at|@)\s+")
-_SEPARATORS = re.compile(r"\s+[-|·]\s+|\s*[|·–—]\s*")
-
-
-def _heading(line: str, hints: PostingHints, text: str) -> tuple[str | None, str | None]:
-    """A first line such as "Data Engineer at Kestrel Freight" or "Kestrel Freight - Data Engineer".
-
-    After "at" the rest is the company; beside a dash or bar it could as well be
-    a place or a team, so it counts as the company only when the ad names it again.
-    """
-    if len(line) > 100 or line.endswith((".", "!", "?", ":")):
-        return None, None
-    at = _AT.split(line, maxsplit=1)
-    if len(at) == 2 and _role(at[0], hints):
-        return _company(_SEPARATORS.split(at[1])[0], hints), _role(at[0], hints)
-    parts = [p for p in (_tidy(p) for p in _SEPARATORS.split(line)) if p]
-    role = next((p for p in parts if _role(p, hints)), None)
-    if role is None:
-        return None, None
-    others = [p for p in parts if p is not role and _named_again(p, text)]
-    return (_company(others[0], hints) if others else None), _role(role, hints)
-
-
-def _named_again(name: str, text: str) -> bool:
-    """Whether the ad mentions `name` again, and not as a place ("in Berlin", "from Berlin")."""
-    mentions = re.findall(rf"(\w+\s+)?\b{re.escape(name)}\b", text)
-    places = {"in", "near", "from", "to", "around", "across"}
-    return sum(1 for before in mentions[1:] if before.strip().lower() not in places) >= 1
-
-
-def _about(lines: list[str], hints: PostingHints) -> str | None:
-    for line in lines:
-        match = re.match(r"^About\s+([A-Z].{1,59}?)[:.!]?$", line)
-        if match:
-            company = _company(match.group(1), hints)
-            if company:
-                return company
-    return None
-
-
-def _company(value: str, hints: PostingHints) -> str | None:
-    value = _tidy(value)
-    words = value.split()
-    if not value or len(words) > 6 or value.lower() in hints.not_company:
-        return None
-    if words[0].lower() in {"we", "you", "our", "the", "this", "your", "they"}:
-        return None
-    return value if value[0].isupper() or value[0].isdigit() else None
-
-
-def _without_suffix(role: str) -> str:
-    """'Data Engineer (m/f/d)' -> 'Data Engineer': a trailing note in brackets is not the title."""
-    return _tidy(re.sub(r"\s*\([^)]*\)\s*$", "", role)) or role
-
-
-def _role(value: str, hints: PostingHints) -> str | None:
-    value = _without_suffix(value)
-    # "a passionate Senior Data Engineer": the title starts at its first capital.
-    value = re.sub(r"^(?:[a-z][\w-]* )+(?=[A-Z])", "", value)
-    words = re.findall(r"[a-z]+", value.lower())
-    if not value or len(words) > 8 or not hints.role_words & set(words):
-        return None
-    return value[0].upper() + value[1:]
-
-
-def _tidy(value: str) -> str:
-    return re.sub(r"\s+", " ", value).strip(" \t*_\"'“”.,;:!-–—|")
-
-
 # ---------------------------------------------------------------- messages
 
 
@@ -492,6 +345,8 @@ def new_job_report(result: NewJobResult, verbose: int = 0) -> str:
     """What was written, what the user must still edit, and how well the profile covers the ad."""
     slug = result.job_file.stem
     lines = [f"Wrote {result.job_file} and {result.posting_file}."]
+    if result.from_html:
+        lines.append(f"  The posting was HTML: {result.posting_file.name} keeps its text without the tags.")
     for name, value in (("company", result.company), ("role", result.role)):
         shown = value or f"{UNKNOWN}: not found in the posting; edit `{name}:` in {result.job_file}"
         lines.append(f"  {name + ':':<9}{shown}")
@@ -499,21 +354,29 @@ def new_job_report(result: NewJobResult, verbose: int = 0) -> str:
     lines.append(f"  {'tags:':<9}{tags or 'none: no key term of the posting appears in your profile'}")
     coverage = result.cv.coverage
     if coverage and verbose >= 0:
-        lines += ["", *_coverage_lines(coverage)]
+        lines += ["", *_coverage_lines(coverage, result.not_terms)]
     lines += ["", f"Next: `cvsite explain --job {slug}` shows the ranking; `cvsite serve` shows the page."]
     return "\n".join(lines)
 
 
-def _coverage_lines(coverage: Coverage) -> list[str]:
+def _coverage_lines(coverage: Coverage, not_terms: frozenset[str] = frozenset()) -> list[str]:
+    """The coverage report over the job's own terms: `not_terms` (a tracking code, the
+    company's name) are neither gaps nor matches."""
+    def kept(terms: Iterable[CoverageTerm]) -> list[CoverageTerm]:
+        return [t for t in terms if t.term not in not_terms]
+
     def names(terms: Iterable[CoverageTerm]) -> str:
         return ", ".join(t.display for t in terms) or "none"
 
-    lines = [f"Keyword coverage: {coverage.ratio:.0%} of the posting's weighted key terms "
-             f"({coverage.recognised} recognised)"]
-    if coverage.low_confidence:
+    matched, unused, missing = kept(coverage.matched), kept(coverage.unused), kept(coverage.missing)
+    total = sum(t.weight for t in (*matched, *unused, *missing))
+    ratio = sum(t.weight for t in matched) / total if total else 0.0
+    recognised = coverage.recognised - len(not_terms)
+    lines = [f"Keyword coverage: {ratio:.0%} of the posting's weighted key terms ({recognised} recognised)"]
+    if coverage.low_confidence or recognised < 5:
         lines.append("  few key terms recognised in the posting: too few to judge coverage")
-    lines.append(f"  shown on this CV:                   {names(coverage.matched)}")
-    if coverage.unused:
-        lines.append(f"  in your profile, left out here:     {names(coverage.unused)}")
-    lines.append(f"  never mentioned in your profile:    {names(coverage.missing)}")
+    lines.append(f"  shown on this CV:                   {names(matched)}")
+    if unused:
+        lines.append(f"  in your profile, left out here:     {names(unused)}")
+    lines.append(f"  never mentioned in your profile:    {names(missing)}")
     return lines
