@@ -110,10 +110,11 @@ def same_words(extracted: str, expected: str) -> bool:
 
 
 def join_wrapped(lines: list[str]) -> str:
-    """Lines of one wrapped paragraph as one: a line ending in a hyphen continues without a space."""
+    """Lines of one wrapped paragraph as one: a line that ends where a word may break
+    without a space (after a hyphen or a slash, "A/" + "B") continues without one."""
     text = ""
     for line in lines:
-        text += line if not text or text.endswith("-") else " " + line
+        text += line if not text or text.endswith(("-", "/")) else " " + line
     return text
 
 

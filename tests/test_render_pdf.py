@@ -121,12 +121,12 @@ def test_page_counter_only_on_later_pages(acme, general):
     assert not re.search(r"page \d+ of", first) and second.count("page 2 of 2") == 1
 
 
-def test_a_cv_that_fits_one_page_loses_the_counter_it_was_laid_out_with():
+def test_a_cv_without_a_page_limit_that_fits_one_page_shows_no_counter():
     from cvsite.loader import load_workspace
     from cvsite.tailor import tailor
 
     cv = tailor(load_workspace(Path(__file__).parent / "fixtures" / "site"), "acme")
-    assert cv.max_pages is None  # no limit: laid out with the counter, which one page must not show
+    assert cv.max_pages is None  # no limit: laid out with a counter, which shows from page 2 only
     result = render_pdf(cv)
     assert result.pages == 1 and "page 1 of" not in text_of(result.data)
     assert "Jonas Ødegård" in text_of(result.data)
