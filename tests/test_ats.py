@@ -2,9 +2,10 @@
 
 An ATS extracts a PDF's text, finds the sections by their headings, files each
 role as title, organisation and dates, and each line that starts with a bullet
-as one achievement. This module renders every PDF of two profiles (the example
-and tests/fixtures/ats: several roles and degrees, bullets that wrap, bold runs
-in running text), in every built-in theme, general and per job; reads each back
+as one achievement. This module renders every PDF of three profiles (the
+example; tests/fixtures/ats: several roles and degrees, bullets that wrap, bold
+runs in running text; and the renderer tests' profile, whose "berlin" job is in
+German), in every built-in theme, general and per job; reads each back
 with independent extractors (pdfplumber, pdfminer's own layout analysis,
 poppler's pdftotext, pypdf); parses the text with the small heuristic parser below, which knows no
 theme; and compares what it finds with the profile.
@@ -31,7 +32,7 @@ import pdfplumber
 import pytest
 from pdfminer.high_level import extract_text
 from pypdf import PdfReader
-from render_support import EXAMPLE, REPO
+from render_support import EXAMPLE, FIXTURE, REPO
 
 from cvsite.loader import load_workspace
 from cvsite.locale import Locale, load_locale
@@ -43,7 +44,7 @@ from cvsite.tailor import tailor
 from cvsite.tailored import RankedItem, TailoredCV
 from cvsite.themes import available_themes
 
-PROFILES = {"example": EXAMPLE, "ats": REPO / "tests" / "fixtures" / "ats"}
+PROFILES = {"example": EXAMPLE, "ats": REPO / "tests" / "fixtures" / "ats", "render": FIXTURE}
 
 
 def _cases() -> list[tuple[str, str, str | None]]:
