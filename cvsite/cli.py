@@ -77,8 +77,9 @@ def check(directory: Path, as_json: bool, strict: bool, verbose: int) -> None:
     \b
     Warnings carry a code: personal-data, self-rating, vague-contribution,
     spelling, placeholder, consistency, keyword-coverage, links,
-    application-deadline, application-not-frozen, application-frozen-changed. Silence one
-    for the whole profile with `checks: {ignore: [CODE]}` in profile.yaml,
+    application-deadline, application-not-frozen, application-frozen-changed,
+    theme-extraction (theme/ CSS an applicant tracking system would misread).
+    Silence one for the whole profile with `checks: {ignore: [CODE]}` in profile.yaml,
     or for one item with `ignore_checks: [CODE]`.
     """
     from cvsite.checking import check_directory, format_report

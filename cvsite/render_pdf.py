@@ -64,33 +64,15 @@ def render_pdf(cv: TailoredCV, user_theme_dir: Path | None = None) -> PdfResult:
     """Render the PDF CV of one tailored CV, no longer than `cv.max_pages`."""
     theme = load_theme(cv.theme, user_theme_dir)
     candidates = drop_candidates(cv)
-    # The page counter sits in the page margin, so it never changes the layout:
-    # a CV that turns out to fit one page loses its "page 1 of 1" box afterwards,
-    # instead of being laid out a second time without it.
+    # The page counter sits in the page margin of pages 2 and later (cv.html), so
+    # it never changes the layout and a CV that fits one page shows none.
     renderer = _Renderer(cv, theme, footer=cv.max_pages != 1)
     with _captured_warnings() as records:
         count = _fit(cv.max_pages, candidates, renderer)
         document = renderer.document(candidates, count)
-        if len(document.pages) == 1 and renderer.footer:
-            _drop_lone_page_counter(document, load_locale(cv.language).raw("page_of"))
         data = document.write_pdf(pdf_tags=True)
     dropped = [c.description for c in candidates[:count]]
     return PdfResult(data, len(document.pages), dropped, _warnings(records))
-
-
-def _drop_lone_page_counter(document: Any, template: str) -> None:
-    """Remove the margin box that reads "page 1 of 1" (and only that one)."""
-    lone = template.replace("{n}", "1").replace("{N}", "1")
-    page = document.pages[0]._page_box
-    page.children = [
-        child for child in page.children
-        if type(child).__name__ != "MarginBox" or _box_text(child).strip() != lone
-    ]
-
-
-def _box_text(box: Any) -> str:
-    own = getattr(box, "text", "")
-    return (own if isinstance(own, str) else "") + "".join(_box_text(c) for c in getattr(box, "children", ()))
 
 
 # Elements shorter than this (in points of page height) are not worth dropping to fit.

@@ -16,6 +16,7 @@ from cvsite.checks.applications import check_deadlines, check_frozen_changed, ch
 from cvsite.checks.common import warning
 from cvsite.checks.consistency import check_consistency
 from cvsite.checks.coverage import check_keyword_coverage
+from cvsite.checks.extraction import check_theme_extraction
 from cvsite.checks.links import check_links
 from cvsite.checks.personal import check_personal_data
 from cvsite.checks.placeholder import check_placeholders
@@ -40,6 +41,7 @@ CHECKS: dict[str, Check] = {
     "application-deadline": check_deadlines,
     "application-not-frozen": check_not_frozen,
     "application-frozen-changed": check_frozen_changed,
+    "theme-extraction": check_theme_extraction,
 }
 """Every check by its stable code (the codes users write in ignore lists)."""
 
