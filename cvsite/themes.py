@@ -42,10 +42,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import jinja2
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from cvsite.errors import CvsiteError, Problem, did_you_mean
 from cvsite.yamlsource import YamlDocument
@@ -59,8 +59,8 @@ BUILT_IN = "built-in"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _PACKAGE_THEMES = Path(__file__).resolve().parent / "themes"
 _REPO_THEMES = Path(__file__).resolve().parent.parent / "themes"
-_CSS_COLOR = r"^(#[0-9a-fA-F]{3,8}|[a-z]+)$"
-_CSS_FONT = r"""^[\w .,/"'-]+$"""
+_CSS_COLOR = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-z]+)$")
+_CSS_FONT = re.compile(r"""^[\w .,/"'-]+$""")
 
 MarginBox = Literal[
     "top-left-corner", "top-left", "top-center", "top-right", "top-right-corner",
@@ -79,17 +79,34 @@ class FontInfo(BaseModel):
     source: str = ""
 
 
+def _css_color(value: str) -> str:
+    if not _CSS_COLOR.match(value):
+        raise ValueError(f"expected a CSS colour such as #1e1b4b or white, got {value!r}")
+    return value
+
+
+def _css_font(value: str) -> str:
+    if not _CSS_FONT.match(value):
+        raise ValueError("expected a CSS font shorthand (letters, digits, spaces and , . / \" ' -), "
+                         f"got {value!r}")
+    return value
+
+
+CssColor = Annotated[str, AfterValidator(_css_color)]
+CssFont = Annotated[str, AfterValidator(_css_font)]
+
+
 class FallbackStyle(BaseModel):
     """The 404 page's inline style. GitHub Pages serves 404.html for a missing path at
     any depth, so without a base URL the page cannot link style.css and styles itself.
     Values go into a <style> element verbatim, hence the narrow patterns."""
 
     model_config = ConfigDict(extra="forbid")
-    font: str = Field('1rem/1.6 system-ui, sans-serif', pattern=_CSS_FONT)
-    color: str = Field("#111", pattern=_CSS_COLOR)
-    background: str = Field("#fff", pattern=_CSS_COLOR)
-    dark_color: str = Field("#eee", pattern=_CSS_COLOR)
-    dark_background: str = Field("#111", pattern=_CSS_COLOR)
+    font: CssFont = "1rem/1.6 system-ui, sans-serif"
+    color: CssColor = "#111"
+    background: CssColor = "#fff"
+    dark_color: CssColor = "#eee"
+    dark_background: CssColor = "#111"
 
 
 class ThemeConfig(BaseModel):
@@ -143,7 +160,7 @@ def discover_themes() -> dict[str, ThemeSource]:
         _register(found, _from_entry_point(entry))
     root = themes_root()
     for folder in sorted(root.iterdir()) if root.is_dir() else []:
-        if folder.name not in found and (folder / THEME_FILE).is_file():
+        if _NAME.match(folder.name) and (folder / THEME_FILE).is_file():
             _register(found, ThemeSource(folder.name, folder.resolve(), BUILT_IN))
     return dict(sorted(found.items()))
 
@@ -170,10 +187,13 @@ def _from_entry_point(entry: importlib.metadata.EntryPoint) -> ThemeSource:
 
 
 def _folder_of(target: Any) -> Path | None:
-    """The theme folder an entry point names: a module (its folder), a path, or a
-    function returning a path."""
+    """The theme folder an entry point names: a module (its folder; for a namespace
+    package, the portion holding theme.yaml), a path, or a function returning a path."""
     if isinstance(target, types.ModuleType):
-        return Path(target.__file__).parent if target.__file__ else None
+        if target.__file__:
+            return Path(target.__file__).parent
+        portions = [Path(p) for p in getattr(target, "__path__", [])]
+        return next((p for p in portions if (p / THEME_FILE).is_file()), None)
     if callable(target):
         target = target()
     return Path(target) if isinstance(target, (str, os.PathLike)) else None
@@ -420,3 +440,61 @@ def _files(root: Path) -> list[str]:
             if safe_join(base, rel) is not None:
                 names.append(rel)
     return names
+
+
+@dataclass(frozen=True)
+class ThemeListing:
+    """One line of `cvsite themes`: what a theme is and where it comes from."""
+
+    name: str
+    origin: str
+    path: Path | None
+    description: str = ""
+    parents: tuple[str, ...] = ()
+    fonts: tuple[FontInfo, ...] = ()
+    error: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "description": self.description, "origin": self.origin,
+            "path": str(self.path) if self.path else None, "parents": list(self.parents),
+            "fonts": [font.model_dump() for font in self.fonts], "error": self.error,
+        }
+
+    def lines(self, width: int) -> list[str]:
+        indent = " " * (width + 2)
+        lines = [f"{self.name:<{width}}  {self.description or '(no description)'}"]
+        lines.append(f"{indent}{self.origin} · {self.path}")
+        if self.parents:
+            lines.append(f"{indent}extends {' -> '.join(self.parents)}")
+        lines += [f"{indent}font: {f.family}, {f.license}" for f in self.fonts]
+        if self.error:
+            lines.append(f"{indent}cannot be used: {self.error}")
+        return lines
+
+
+def list_themes() -> list[ThemeListing]:
+    """Every discovered theme, usable or not, with what `cvsite themes` shows."""
+    return [_listing(source) for source in discover_themes().values()]
+
+
+def _listing(source: ThemeSource) -> ThemeListing:
+    if source.error or source.path is None:
+        return ThemeListing(source.name, source.origin, source.path, error=source.error)
+    try:
+        theme = load_theme(source.name)
+    except CvsiteError as exc:
+        return ThemeListing(source.name, source.origin, source.path, error=str(exc))
+    parents = tuple(_name_of(path) for path in theme.parents)
+    return ThemeListing(source.name, source.origin, source.path, theme.config.description, parents,
+                        tuple(theme.config.fonts))
+
+
+def _name_of(path: Path) -> str:
+    return next((s.name for s in discover_themes().values() if s.path == path), path.name)
+
+
+def themes_text(listings: list[ThemeListing]) -> str:
+    """The listing as `cvsite themes` prints it: name and description, then where from."""
+    width = max((len(item.name) for item in listings), default=0)
+    return "\n".join(line for item in listings for line in item.lines(width))

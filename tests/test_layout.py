@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from cvsite.build import build_site
+from cvsite.themes import available_themes
 
 try:
     from playwright import sync_api
@@ -32,7 +33,7 @@ except ImportError:
     pytest.skip("playwright is not installed: pip install -e '.[test]'", allow_module_level=True)
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "example_profile"
-THEMES = ("modern", "classic")
+THEMES = tuple(available_themes())
 JOB = "ml-engineer"
 PAGES = ("index.html", f"{JOB}/index.html")
 # A phone (iPhone SE-like first screen) and a laptop.
