@@ -303,7 +303,7 @@ def test_broken_and_clashing_entry_points_are_listed_and_refused_clearly(tmp_pat
     assert "missing dependency fancylib" in listing["broken"].error
     assert f"two themes are named '{builtin}'" in listing[builtin].error
     assert "bad-themes 0.3" in listing[builtin].error
-    with pytest.raises(CvsiteError, match=r"theme 'broken' .*cannot be used: entry point 'broken_theme' fail"):
+    with pytest.raises(CvsiteError, match=r"theme 'broken' .*cannot be used: entry point 'broken_theme'"):
         load_theme("broken")
 
 
