@@ -353,6 +353,21 @@ class Theme:
             return None
         return next((p for p in (safe_join(root, name) for root in self.roots()) if p is not None), None)
 
+    def asset_href(self, site_root: str) -> Callable[[str], str]:
+        """The templates' `asset(name)`: the URL of an asset of this theme, from `site_root`.
+
+        A name that no folder provides is an error naming the theme, instead of a
+        page whose stylesheet link leads nowhere.
+        """
+
+        def href(name: str) -> str:
+            if self.asset(name) is None:
+                raise CvsiteError(f"theme '{self.name}' has no asset '{name}' "
+                                  f"(looked in {', '.join(str(root) for root in self.roots())})")
+            return f"{site_root}{self.asset_dir}{name}"
+
+        return href
+
     def roots(self) -> list[Path]:
         """Folders this theme reads from, in lookup order: overrides, the theme, its
         parents, shared templates."""

@@ -236,3 +236,15 @@ def test_golden_pages(ws, golden, slug, theme):
     context = PageContext(root="../" if slug else "", pdf_name="cv.pdf", base_url="https://marta.example",
                           page_path=f"{slug}/" if slug else "")
     golden(f"render/{slug or 'index'}-{theme}.html", render_page(cv, context))
+
+
+@pytest.mark.parametrize("theme", available_themes())
+def test_a_missing_asset_is_an_error_naming_the_theme(ws, theme, tmp_path):
+    (tmp_path / "page.html").write_text(
+        '{% extends "theme:page.html" %}{% block head %}{{ super() }}'
+        '<link rel="stylesheet" href="{{ asset(\'extra.css\') }}">{% endblock %}')
+    cv = with_theme(tailored(ws, "acme"), theme)
+    with pytest.raises(CvsiteError, match=f"theme '{theme}' has no asset 'extra.css'"):
+        render_page(cv, PageContext(user_theme_dir=tmp_path))
+    (tmp_path / "extra.css").write_text("p {}")
+    assert page(cv, user_theme_dir=tmp_path).find("link", href=f"../assets/{theme}/extra.css")
