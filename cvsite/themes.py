@@ -16,12 +16,14 @@ Templates and assets are looked up, first match wins, in:
 
 1. the profile's `DIR/theme/` folder (MkDocs-style overrides),
 2. the theme's own folder,
-3. its parent theme's folder (`parent:` in theme.yaml), and that theme's parent,
+3. its parent theme's folder (`parent:` in theme.yaml), then that theme's parent,
 4. `themes/_shared/`, the templates every theme gets unless it ships its own.
 
 A template can reach past the earlier folders with a prefix: `theme:` skips
-`DIR/theme/` (so an override can extend the file it replaces), `parent:` starts
-at the parent theme, `_shared:` names the shared file::
+`DIR/theme/` (so an override can extend the file it replaces), a theme's name
+(`classic:`) starts at that theme of the chain, so a child theme extends its
+parent's file at any depth, as Pelican's `!simple/` does, and `_shared:` names
+the shared file::
 
     {# DIR/theme/page.html #}
     {% extends "theme:page.html" %}
@@ -57,6 +59,7 @@ SHARED = "_shared"
 TEMPLATE_SUFFIXES = (".html", ".j2")
 BUILT_IN = "built-in"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_RESERVED = {THEME_PREFIX.rstrip(":")}  # a theme of that name could not be reached by prefix
 _PACKAGE_THEMES = Path(__file__).resolve().parent / "themes"
 _REPO_THEMES = Path(__file__).resolve().parent.parent / "themes"
 _CSS_COLOR = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-z]+)$")
@@ -160,7 +163,7 @@ def discover_themes() -> dict[str, ThemeSource]:
         _register(found, _from_entry_point(entry))
     root = themes_root()
     for folder in sorted(root.iterdir()) if root.is_dir() else []:
-        if _NAME.match(folder.name) and (folder / THEME_FILE).is_file():
+        if _NAME.match(folder.name) and folder.name not in _RESERVED and (folder / THEME_FILE).is_file():
             _register(found, ThemeSource(folder.name, folder.resolve(), BUILT_IN))
     return dict(sorted(found.items()))
 
@@ -174,8 +177,9 @@ def _entry_order(entry: importlib.metadata.EntryPoint) -> tuple[bool, str, str]:
 def _from_entry_point(entry: importlib.metadata.EntryPoint) -> ThemeSource:
     dist = entry.dist
     origin = BUILT_IN if dist is None or dist.name == "cvsite" else f"{dist.name} {dist.version}"
-    if not _NAME.match(entry.name):
-        return ThemeSource(entry.name, None, origin, "a theme name is lowercase letters, digits, - and _")
+    if not _NAME.match(entry.name) or entry.name in _RESERVED:
+        return ThemeSource(entry.name, None, origin, "a theme name is lowercase letters, digits, - and _, "
+                           f"and not {', '.join(sorted(_RESERVED))}")
     try:
         path = _folder_of(entry.load())
     except Exception as exc:  # a third-party package's import may fail in any way
@@ -301,14 +305,14 @@ class FolderLoader(jinja2.FileSystemLoader):
 class Theme:
     """A theme plus an optional user override folder (`DIR/theme/`).
 
-    `parents` are the folders of its parent themes, nearest first.
+    `parents` are its parent themes' names and folders, nearest first.
     """
 
     name: str
     path: Path
     user_dir: Path | None = None
     config: ThemeConfig = field(default_factory=ThemeConfig, compare=False, hash=False)
-    parents: tuple[Path, ...] = ()
+    parents: tuple[tuple[str, Path], ...] = ()
 
     @property
     def asset_dir(self) -> str:
@@ -323,8 +327,8 @@ class Theme:
     def environment(self) -> jinja2.Environment:
         user = self.user_dir.resolve() if self.user_dir is not None else None
         shared = shared_templates()
-        theme = tuple(p.resolve() for p in (self.path, *self.parents))
-        return _environment(user, theme, shared.resolve() if shared is not None else None)
+        chain = tuple((name, path.resolve()) for name, path in ((self.name, self.path), *self.parents))
+        return _environment(user, chain, shared.resolve() if shared is not None else None)
 
     def template(self, name: str) -> jinja2.Template:
         """Load a template, reporting a broken override as a CvsiteError rather than a traceback."""
@@ -371,7 +375,7 @@ class Theme:
     def roots(self) -> list[Path]:
         """Folders this theme reads from, in lookup order: overrides, the theme, its
         parents, shared templates."""
-        folders = (self.user_dir, self.path, *self.parents, shared_templates())
+        folders = (self.user_dir, self.path, *(path for _, path in self.parents), shared_templates())
         return [p.resolve() for p in folders if p is not None]
 
 
@@ -385,8 +389,8 @@ def load_theme(name: str, user_dir: Path | None = None) -> Theme:
     return Theme(name, path, user, config, parents)
 
 
-def _lineage(name: str, path: Path) -> tuple[ThemeConfig, tuple[Path, ...]]:
-    """The theme's config (with inherited keys) and its parents' folders, nearest first."""
+def _lineage(name: str, path: Path) -> tuple[ThemeConfig, tuple[tuple[str, Path], ...]]:
+    """The theme's config (with inherited keys) and its parents' names and folders, nearest first."""
     names, folders, configs = [name], [path], [read_config(path)]
     while configs[-1][0].parent is not None:
         config, doc = configs[-1]
@@ -404,7 +408,7 @@ def _lineage(name: str, path: Path) -> tuple[ThemeConfig, tuple[Path, ...]]:
     merged = configs[-1][0]
     for own, _ in reversed(configs[:-1]):
         merged = own.under(merged)
-    return merged, tuple(folders[1:])
+    return merged, tuple(zip(names[1:], folders[1:]))
 
 
 def _refuse_links_out(user_dir: Path) -> None:
@@ -420,13 +424,17 @@ def _refuse_links_out(user_dir: Path) -> None:
 
 
 @lru_cache(maxsize=32)
-def _environment(user: Path | None, theme: tuple[Path, ...], shared: Path | None) -> jinja2.Environment:
-    """Jinja's own loaders in the lookup order: `theme` is the theme's folder and its parents'."""
-    below = [*theme, shared] if shared is not None else list(theme)
+def _environment(
+    user: Path | None, chain: tuple[tuple[str, Path], ...], shared: Path | None
+) -> jinja2.Environment:
+    """Jinja's own loaders in the lookup order; `chain` is the theme and its parents,
+    (name, folder) each, nearest first."""
+    below = [path for _, path in chain] + ([shared] if shared is not None else [])
+    by_name = {name: FolderLoader(below[depth:]) for depth, (name, _) in enumerate(chain)}
     prefixed = jinja2.PrefixLoader(
         {
+            **by_name,
             THEME_PREFIX.rstrip(":"): FolderLoader(below),
-            "parent": FolderLoader(below[1:]),
             SHARED: FolderLoader([shared] if shared is not None else []),
         },
         delimiter=":",
@@ -500,13 +508,9 @@ def _listing(source: ThemeSource) -> ThemeListing:
         theme = load_theme(source.name)
     except CvsiteError as exc:
         return ThemeListing(source.name, source.origin, source.path, error=str(exc))
-    parents = tuple(_name_of(path) for path in theme.parents)
+    parents = tuple(name for name, _ in theme.parents)
     return ThemeListing(source.name, source.origin, source.path, theme.config.description, parents,
                         tuple(theme.config.fonts))
-
-
-def _name_of(path: Path) -> str:
-    return next((s.name for s in discover_themes().values() if s.path == path), path.name)
 
 
 def themes_text(listings: list[ThemeListing]) -> str:

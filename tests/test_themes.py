@@ -193,37 +193,45 @@ class _Person:
 # --- lookup order -------------------------------------------------------------------------------
 
 
-def test_lookup_order_is_override_theme_parent_shared(tmp_path, monkeypatch):
-    """A child theme inherits its parent's templates, assets and settings, and can
-    reach each layer with the theme:, parent: and _shared: prefixes."""
-    parent = available_themes()[0]
-    parent_theme = load_theme(parent)
-    child = _theme_folder(tmp_path / "site", "child", f"description: Child.\nparent: {parent}\n", {
+def test_lookup_order_is_override_theme_parents_shared(tmp_path, monkeypatch):
+    """A theme inherits its parents' templates, assets and settings, and reaches each
+    layer by prefix: theme: skips the overrides, a theme's name starts at that theme
+    (at any depth of the chain), _shared: names the shared file."""
+    base = available_themes()[0]
+    base_theme = load_theme(base)
+    site = tmp_path / "site"
+    child = _theme_folder(site, "child", f"description: Child.\nparent: {base}\n", {
         "style.css": "/* child */",
-        "partials/contact.html": "CHILD {% include 'parent:partials/contact.html' %}",
+        "partials/contact.html": f"CHILD {{% include '{base}:partials/contact.html' %}}",
     })
-    _install(monkeypatch, tmp_path / "site", "child-theme", "0.1", {"child": "child"}, package=False,
-             folder=child)
+    grandchild = _theme_folder(site, "grandchild", "description: Grandchild.\nparent: child\n", {
+        "partials/contact.html": "GRANDCHILD {% include 'child:partials/contact.html' %}",
+    })
+    _install(monkeypatch, site, "family", "0.1", {"child": "child", "grandchild": "grandchild"},
+             package=False, folder=site)
     user = tmp_path / "override"
     (user / "partials").mkdir(parents=True)
     (user / "partials" / "contact.html").write_text("USER {% include 'theme:partials/contact.html' %}")
-    theme = load_theme("child", user)
-    assert theme.roots() == [user.resolve(), child.resolve(), parent_theme.path, *parent_theme.roots()[1:]]
-    assert theme.config.page_counter_box == parent_theme.config.page_counter_box
-    assert theme.config.not_found_style == parent_theme.config.not_found_style
-    assert theme.config.description == "Child."
+    theme = load_theme("grandchild", user)
+    assert theme.roots() == [user.resolve(), grandchild.resolve(), child.resolve(), *base_theme.roots()]
+    assert [name for name, _ in theme.parents] == ["child", base]
+    assert theme.config.page_counter_box == base_theme.config.page_counter_box
+    assert theme.config.not_found_style == base_theme.config.not_found_style
+    assert theme.config.description == "Grandchild."
     env = theme.environment
     rendered = env.get_template("partials/contact.html").render(contacts=[])
-    assert rendered.startswith("USER CHILD ")
-    parent_env = parent_theme.environment
-    parents_file = parent_env.loader.get_source(parent_env, "partials/contact.html")[1]
-    assert env.loader.get_source(env, "parent:partials/contact.html")[1] == parents_file
+    assert rendered.startswith("USER GRANDCHILD CHILD ")
+    base_env = base_theme.environment
+    base_file = base_env.loader.get_source(base_env, "partials/contact.html")[1]
+    assert env.loader.get_source(env, f"{base}:partials/contact.html")[1] == base_file
     shared_404 = str(themes_root().resolve() / "_shared" / "404.html")
     assert env.loader.get_source(env, "_shared:404.html")[1] == shared_404
     assets = theme.assets()
     assert assets["style.css"] == child.resolve() / "style.css"
-    assert assets["print.css"] == parent_theme.assets()["print.css"], "inherited from the parent"
+    assert assets["print.css"] == base_theme.assets()["print.css"], "inherited from the base theme"
     theme.template("page.html")
+    listed = {item.name: item for item in list_themes()}
+    assert listed["grandchild"].parents == ("child", base)
 
 
 def test_a_child_theme_overrides_a_parent_setting(tmp_path, monkeypatch):
