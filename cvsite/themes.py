@@ -408,7 +408,7 @@ def _lineage(name: str, path: Path) -> tuple[ThemeConfig, tuple[tuple[str, Path]
     merged = configs[-1][0]
     for own, _ in reversed(configs[:-1]):
         merged = own.under(merged)
-    return merged, tuple(zip(names[1:], folders[1:]))
+    return merged, tuple(zip(names[1:], folders[1:], strict=True))
 
 
 def _refuse_links_out(user_dir: Path) -> None:
