@@ -7,11 +7,14 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from cvsite.errors import CvsiteError
 from cvsite.themes import (
     Theme,
+    ThemeConfig,
     available_themes,
     discover_themes,
     list_themes,
@@ -151,6 +154,22 @@ def test_unknown_theme_yaml_key_names_file_line_and_the_key_meant(tmp_path):
     message = str(error.value)
     assert f"{folder / 'theme.yaml'}:2:1: page_counter_bx: unknown field 'page_counter_bx'" in message
     assert "did you mean 'page_counter_box'" in message
+
+
+KEYS = set(ThemeConfig.model_fields)
+
+
+@settings(max_examples=40, deadline=None)
+@given(key=st.from_regex(r"[a-z][a-z_]{0,19}", fullmatch=True).filter(lambda k: k not in KEYS),
+       blank_lines=st.integers(0, 6))
+def test_any_unknown_key_is_named_on_its_line(tmp_path_factory, key, blank_lines):
+    folder = tmp_path_factory.mktemp("theme")
+    (folder / "theme.yaml").write_text("# a theme\n" * blank_lines + f"description: Mine.\n{key}: 1\n")
+    with pytest.raises(CvsiteError) as error:
+        read_config(folder)
+    [problem] = error.value.problems
+    assert (problem.line, problem.path) == (blank_lines + 2, key)
+    assert problem.message.startswith(f"unknown field '{key}'")
 
 
 def test_theme_yaml_values_are_checked(tmp_path):
