@@ -1,4 +1,5 @@
 import importlib
+import io
 import os
 import shutil
 import subprocess
@@ -10,8 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
+from render_support import EXAMPLE, tailored, workspace
 
 from cvsite.errors import CvsiteError
+from cvsite.render_pdf import render_pdf
 from cvsite.themes import (
     Theme,
     ThemeConfig,
@@ -185,19 +188,14 @@ def test_theme_yaml_values_are_checked(tmp_path):
     assert problems["not_found_style.font"].message.startswith("expected a CSS font shorthand")
 
 
-def test_every_key_of_a_theme_reaches_its_output(tmp_path):
-    """page_counter_box reaches the PDF template, not_found_style the 404 page."""
+def test_not_found_style_styles_the_404_page():
     for name in available_themes():
         theme = load_theme(name)
         style = theme.config.not_found_style
-        cv_css = theme.environment.get_template("cv.html").blocks  # the template compiles
-        assert cv_css
         page = theme.environment.get_template("404.html").render(
-            lang="en", t=_Texts(), person=_Person(), home="", asset=str, theme=theme)
-        assert f"color: {style.color}; background: {style.background};" in page
-        assert f"font: {style.font};" in page
-        source = theme.environment.loader.get_source(theme.environment, "cv.html")[0]
-        assert "theme.config.page_counter_box" in source
+            lang="en", t=_Texts(), person=_Person(), home=None, asset=str, theme=theme)
+        assert f"font: {style.font}; color: {style.color}; background: {style.background};" in page
+        assert f"color: {style.dark_color}; background: {style.dark_background};" in page
 
 
 class _Texts:
@@ -207,6 +205,38 @@ class _Texts:
 
 class _Person:
     name = "Ada"
+
+
+def _counter_position(data: bytes) -> float:
+    """Where "page 1 of" starts on the first page, as a fraction of the page width."""
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    found = []
+
+    def visit(text, cm, tm, *_):
+        if "page 1 of" in text:
+            found.append(tm[4] * cm[0] + tm[5] * cm[2] + cm[4])
+
+    page.extract_text(visitor_text=visit)
+    assert found, "no page counter on page 1"
+    return found[0] / float(page.mediabox.width)
+
+
+HORIZONTAL = {"left": (0.0, 0.3), "center": (0.3, 0.6), "right": (0.6, 1.0)}
+
+
+def test_page_counter_box_places_the_pdf_page_counter(tmp_path, monkeypatch):
+    cv = tailored(workspace(EXAMPLE))
+    cv.max_pages = None  # the whole example profile: pages enough for a counter in every theme
+    for name in available_themes():
+        cv.theme = name
+        box = load_theme(name).config.page_counter_box
+        low, high = HORIZONTAL[box.rsplit("-", 1)[-1]]
+        assert low <= _counter_position(render_pdf(cv).data) < high, (name, box)
+    base = available_themes()[0]
+    _theme_folder(tmp_path / "site", "lefty", f"parent: {base}\npage_counter_box: bottom-left\n")
+    _install(monkeypatch, tmp_path / "site", "left-theme", "1.0", {"lefty": "lefty"})
+    cv.theme = "lefty"
+    assert _counter_position(render_pdf(cv).data) < 0.3
 
 
 # --- lookup order -------------------------------------------------------------------------------
@@ -226,8 +256,7 @@ def test_lookup_order_is_override_theme_parents_shared(tmp_path, monkeypatch):
     grandchild = _theme_folder(site, "grandchild", "description: Grandchild.\nparent: child\n", {
         "partials/contact.html": "GRANDCHILD {% include 'child:partials/contact.html' %}",
     })
-    _install(monkeypatch, site, "family", "0.1", {"child": "child", "grandchild": "grandchild"},
-             package=False, folder=site)
+    _install(monkeypatch, site, "family", "0.1", {"child": "child", "grandchild": "grandchild"})
     user = tmp_path / "override"
     (user / "partials").mkdir(parents=True)
     (user / "partials" / "contact.html").write_text("USER {% include 'theme:partials/contact.html' %}")
@@ -255,10 +284,9 @@ def test_lookup_order_is_override_theme_parents_shared(tmp_path, monkeypatch):
 
 def test_a_child_theme_overrides_a_parent_setting(tmp_path, monkeypatch):
     parent = available_themes()[0]
-    child = _theme_folder(tmp_path / "site", "child", f"description: C.\nparent: {parent}\n"
-                          "page_counter_box: top-right\n")
-    _install(monkeypatch, tmp_path / "site", "child-theme", "0.1", {"child": "child"}, package=False,
-             folder=child)
+    _theme_folder(tmp_path / "site", "child", f"description: C.\nparent: {parent}\n"
+                  "page_counter_box: top-right\n")
+    _install(monkeypatch, tmp_path / "site", "child-theme", "0.1", {"child": "child"})
     assert load_theme("child").config.page_counter_box == "top-right"
 
 
@@ -267,8 +295,7 @@ def test_parent_cycles_and_unknown_parents_are_clear_errors(tmp_path, monkeypatc
     _theme_folder(site, "ping", "description: P.\nparent: pong\n")
     _theme_folder(site, "pong", "description: P.\n\nparent: ping\n")
     _theme_folder(site, "orphan", "description: O.\nparent: clasic\n")
-    _install(monkeypatch, site, "loops", "1.0", {n: n for n in ("ping", "pong", "orphan")}, package=False,
-             folder=site)
+    _install(monkeypatch, site, "loops", "1.0", {n: n for n in ("ping", "pong", "orphan")})
     with pytest.raises(CvsiteError, match=r"pong/theme\.yaml:3:1: parent: themes inherit in a circle: "
                                           r"ping -> pong -> ping"):
         load_theme("ping")
@@ -280,14 +307,13 @@ def test_parent_cycles_and_unknown_parents_are_clear_errors(tmp_path, monkeypatc
 # --- installed themes ---------------------------------------------------------------------------
 
 
-def _install(monkeypatch, site, dist, version, entries, package=True, folder=None):
+def _install(monkeypatch, site, dist, version, entries):
     """A real installed distribution in `site`: a dist-info folder with METADATA and
     entry_points.txt, found by importlib.metadata once `site` is on sys.path."""
     _write_dist_info(site, dist, version, entries)
     monkeypatch.syspath_prepend(str(site))
     discover_themes.cache_clear()
     monkeypatch.setattr("sys.path_importer_cache", {})
-    return folder
 
 
 def _write_dist_info(site, dist, version, entries):
