@@ -276,16 +276,17 @@ def is_template(name: str) -> bool:
 
 
 class FolderLoader(jinja2.FileSystemLoader):
-    """Jinja's FileSystemLoader over a list of folders, refusing files that resolve
-    outside them (a symlink), and reloading a template when a file earlier in the
-    list appears or disappears, not only when the file found changes, so `serve`
+    """Jinja's FileSystemLoader over a list of resolved folders, refusing a file that
+    resolves outside them (a symlink), and reloading a template when a file earlier in
+    the list appears or disappears, not only when the file found changes, so `serve`
     picks up a newly created override."""
 
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
-        if self._first_match(template) != filename:
+        real = os.path.realpath(filename)
+        if not any(real.startswith(os.path.join(root, "")) for root in self.searchpath):
             raise jinja2.TemplateNotFound(template)
 
         def current() -> bool:
@@ -294,10 +295,11 @@ class FolderLoader(jinja2.FileSystemLoader):
         return source, filename, current
 
     def _first_match(self, template: str) -> str | None:
+        """The file FileSystemLoader would pick now (`template` was checked when loaded)."""
         for root in self.searchpath:
-            path = safe_join(Path(root), template)
-            if path is not None:
-                return os.path.normpath(os.path.join(root, *PurePosixPath(template).parts))
+            path = os.path.join(root, *template.split("/"))
+            if os.path.isfile(path):
+                return os.path.normpath(path)
         return None
 
 
