@@ -354,6 +354,19 @@ def rotate(slug: str, directory: Path, verbose: int) -> None:
     click.echo(f"new address: {new}")
 
 
+@cli.command("themes")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable list.")
+def themes_command(as_json: bool) -> None:
+    """Every available theme: its description and where it comes from (built-in or a package)."""
+    from cvsite.themes import list_themes, themes_text
+
+    listings = list_themes()
+    if as_json:
+        click.echo(json.dumps([item.as_json() for item in listings], indent=2, ensure_ascii=False))
+    else:
+        click.echo(themes_text(listings))
+
+
 def main() -> None:
     cli(prog_name="cvsite")
 

@@ -53,7 +53,7 @@ def load_workspace(root: Path, only_jobs: Sequence[str] = ()) -> Workspace:
                                 "at your profile directory, or create one with `cvsite init`"))
         profile_doc, profile = None, None
     else:
-        profile_doc, profile = _load_model(profile_path, Profile, problems)
+        profile_doc, profile = load_model(profile_path, Profile, problems)
     documents = {profile_doc.file: profile_doc} if profile_doc else {}
     if profile_doc:
         problems += check_profile(profile_doc)
@@ -64,7 +64,7 @@ def load_workspace(root: Path, only_jobs: Sequence[str] = ()) -> Workspace:
     known_tags: set[str] | None = None
     postings: dict[str, str] = {}
     for path in _job_files(root, only_jobs, problems):
-        doc, job = _load_model(path, Job, problems)
+        doc, job = load_model(path, Job, problems)
         if doc:
             documents[doc.file] = doc
         if job and doc:
@@ -113,9 +113,10 @@ def _job_files(root: Path, only: Sequence[str], problems: list[Problem]) -> list
     return [by_slug[s] for s in sorted(by_slug) if not only or s in only]
 
 
-def _load_model(
+def load_model(
     path: Path, model: type[BaseModel], problems: list[Problem]
 ) -> tuple[YamlDocument | None, Any]:
+    """One YAML file validated by `model`; what is wrong goes to `problems`, with lines."""
     try:
         doc = load_yaml(path)
     except CvsiteError as exc:

@@ -107,7 +107,7 @@ DropKey = tuple[Any, ...]
 def render_page(cv: TailoredCV, page: PageContext) -> str:
     """The landing page HTML for one tailored CV (or the general one)."""
     theme = load_theme(cv.theme, page.user_theme_dir)
-    context = template_context(cv, theme, asset=lambda name: f"{page.root}{theme.asset_dir}{name}")
+    context = template_context(cv, theme, asset=theme.asset_href(page.root))
     context.update(page=page, pdf_href=page.pdf_name, canonical=page.url)
     return render_template(theme, "page.html", context)
 
@@ -122,7 +122,7 @@ def render_404(cv: TailoredCV, base_url: str | None = None, user_theme_dir: Path
     """
     theme = load_theme(cv.theme, user_theme_dir)
     home = f"{base_url.rstrip('/')}/" if base_url else None
-    context = template_context(cv, theme, asset=lambda name: f"{home}{theme.asset_dir}{name}" if home else "")
+    context = template_context(cv, theme, asset=theme.asset_href(home) if home else lambda name: "")
     context.update(home=home)
     return render_template(theme, "404.html", context)
 

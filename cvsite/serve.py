@@ -29,6 +29,7 @@ from tornado import ioloop
 from cvsite.build import build_site
 from cvsite.console import echo_problems
 from cvsite.errors import CvsiteError, Problem
+from cvsite.themes import discover_themes, shared_templates
 
 POLL_MS = 100
 
@@ -211,5 +212,10 @@ def _exit_on_sigterm() -> None:
 
 
 def watched_paths(directory: Path) -> list[Path]:
-    """The profile, the jobs and their postings, and the user's theme overrides."""
-    return [directory / "profile.yaml", directory / "jobs", directory / "theme"]
+    """The profile, the jobs and their postings, the user's theme overrides, and every
+    theme's folder, so someone writing a theme (say, installed with `pip install -e`)
+    sees each change too."""
+    themes = [source.path for source in discover_themes().values() if source.path is not None]
+    shared = shared_templates()
+    return [directory / "profile.yaml", directory / "jobs", directory / "theme", *themes,
+            *([shared] if shared is not None else [])]

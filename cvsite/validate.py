@@ -17,7 +17,7 @@ def check_profile(doc: YamlDocument) -> list[Problem]:
 
 
 def unknown_theme(doc: YamlDocument) -> list[Problem]:
-    """A theme names a folder of built-in themes; anything else (a typo, `../../etc`, an
+    """A theme names a discovered theme (`cvsite themes`); anything else (a typo, `../../etc`, an
     absolute path) is reported here, with its line, instead of failing later in the build."""
     data = doc.data if isinstance(doc.data, dict) else {}
     name = data.get("theme")

@@ -24,6 +24,7 @@ import pytest
 
 from cvsite.build import build_site
 from cvsite.loader import load_workspace
+from cvsite.themes import available_themes
 from cvsite.tokens import job_folders
 
 try:
@@ -34,7 +35,7 @@ except ImportError:
     pytest.skip("playwright is not installed: pip install -e '.[test]'", allow_module_level=True)
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "example_profile"
-THEMES = ("modern", "classic")
+THEMES = tuple(available_themes())
 JOB = "ml-engineer"
 # An unlisted job: its folder carries the token committed in example_profile/.cvsite/tokens.yaml.
 PAGES = ("index.html", f"{job_folders(load_workspace(EXAMPLE))[JOB]}index.html")

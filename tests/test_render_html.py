@@ -34,7 +34,7 @@ def with_theme(cv, theme):
     return cv
 
 
-@pytest.mark.parametrize("theme", ["modern", "classic"])
+@pytest.mark.parametrize("theme", available_themes())
 def test_above_the_fold(ws, theme):
     soup = page(with_theme(tailored(ws, "acme"), theme))
     header = soup.find("header")
@@ -46,7 +46,7 @@ def test_above_the_fold(ws, theme):
     assert header.find("a", href=PDF).get_text() == "Download PDF"
 
 
-@pytest.mark.parametrize("theme", ["modern", "classic"])
+@pytest.mark.parametrize("theme", available_themes())
 def test_semantic_structure_and_heading_order(ws, theme):
     soup = page(with_theme(tailored(ws, "acme"), theme))
     assert soup.find("html")["lang"] == "en"
@@ -57,7 +57,7 @@ def test_semantic_structure_and_heading_order(ws, theme):
     assert soup.find("meta", attrs={"name": "viewport"})
 
 
-@pytest.mark.parametrize("theme", ["modern", "classic"])
+@pytest.mark.parametrize("theme", available_themes())
 def test_sections_follow_the_tailored_order(ws, theme):
     cv = with_theme(tailored(ws, "berlin"), theme)
     soup = page(cv)
@@ -70,7 +70,7 @@ def test_sections_follow_the_tailored_order(ws, theme):
     assert [t.split(" · ")[0] for t in titles] == expected
 
 
-@pytest.mark.parametrize("theme", ["modern", "classic"])
+@pytest.mark.parametrize("theme", available_themes())
 def test_no_external_resources(ws, theme):
     soup = page(with_theme(tailored(ws, "acme"), theme), base_url="https://marta.example")
     for tag in soup.find_all(["link", "script", "img", "iframe", "source", "video", "audio"]):
@@ -204,7 +204,7 @@ def test_template_error_in_override_is_reported(ws, tmp_path):
         render_page(tailored(ws, "acme"), PageContext(user_theme_dir=tmp_path))
 
 
-@pytest.mark.parametrize("theme", ["modern", "classic"])
+@pytest.mark.parametrize("theme", available_themes())
 def test_404_has_no_depth_dependent_links(ws, theme):
     cv = with_theme(tailored(ws, None), theme)
     for base in (None, "https://marta.example/cv"):
@@ -236,3 +236,15 @@ def test_golden_pages(ws, golden, slug, theme):
     context = PageContext(root="../" if slug else "", pdf_name="cv.pdf", base_url="https://marta.example",
                           page_path=f"{slug}/" if slug else "")
     golden(f"render/{slug or 'index'}-{theme}.html", render_page(cv, context))
+
+
+@pytest.mark.parametrize("theme", available_themes())
+def test_a_missing_asset_is_an_error_naming_the_theme(ws, theme, tmp_path):
+    (tmp_path / "page.html").write_text(
+        '{% extends "theme:page.html" %}{% block head %}{{ super() }}'
+        '<link rel="stylesheet" href="{{ asset(\'extra.css\') }}">{% endblock %}')
+    cv = with_theme(tailored(ws, "acme"), theme)
+    with pytest.raises(CvsiteError, match=f"theme '{theme}' has no asset 'extra.css'"):
+        render_page(cv, PageContext(user_theme_dir=tmp_path))
+    (tmp_path / "extra.css").write_text("p {}")
+    assert page(cv, user_theme_dir=tmp_path).find("link", href=f"../assets/{theme}/extra.css")

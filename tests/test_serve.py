@@ -248,3 +248,14 @@ def test_sigterm_stops_it_and_removes_the_preview_folder(served: Served) -> None
     served.process.send_signal(signal.SIGTERM)
     assert served.process.wait(timeout=20) == 0
     assert not list(served.tmpdir.glob("cvsite-serve-*"))
+
+
+def test_every_theme_folder_is_watched(tmp_path: Path) -> None:
+    """A theme author editing a theme (built in, or installed with pip -e) sees the change."""
+    from cvsite.serve import watched_paths
+    from cvsite.themes import available_themes, load_theme
+
+    watched = watched_paths(tmp_path)
+    assert tmp_path / "theme" in watched
+    for name in available_themes():
+        assert all(root in watched for root in load_theme(name).roots()), name
