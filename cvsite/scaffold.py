@@ -148,7 +148,8 @@ def suggest_tags(terms: list[PostingTerm], index: Index) -> dict[str, int]:
     covered = [t for t in terms if t.term in index.postings][:MAX_TAGS]
     tags: dict[str, int] = {}
     for term in covered:
-        tags.setdefault(_tag_name(term, index), scale_weight(term.weight))
+        # requirement strength, not specificity: a tag weight says how much the job needs it
+        tags.setdefault(_tag_name(term, index), scale_weight(term.weight / term.specificity))
     return tags
 
 
