@@ -759,33 +759,45 @@ def _vendor_terms(
 
 # Markup, entities, links and addresses pasted with a posting: blanked (same length, so
 # positions stay valid) before anything is read, so "div", "nbsp" or "utm" never become terms.
-_MARKUP = re.compile(
-    r"<[^<>\n]{1,200}>|&(?:[a-z]+|#\d+|#x[0-9a-f]+);|\bhttps?://\S+|\bwww\.\S+|[\w.+-]+@[\w-]+\.[\w.]+",
-    re.IGNORECASE,
+# Each pattern runs only if its marker character is in the text (most postings have none).
+_MARKUP = (
+    ("<", re.compile(r"<[^<>\n]{1,200}>")),
+    ("&", re.compile(r"&(?:[a-z]+|#\d+|#x[0-9a-f]+);", re.IGNORECASE)),
+    ("/", re.compile(r"\bhttps?://\S+", re.IGNORECASE)),
+    ("www.", re.compile(r"\bwww\.\S+", re.IGNORECASE)),
+    ("@", re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")),
 )
 # Where a clause ends: negation never reaches past one. Dots must be followed by space ("Node.js").
 _CLAUSE_BREAK = re.compile(r"[.;!?:](?=\s|$)|\n|\b(?:but|however|whereas|although|though|while)\b", re.I)
 _APOS = "['\u2019]"
+# Negation cues, matched in folded (lower-case) text; factored by first letters, since this
+# runs over every posting. A cue followed by an exception ("not only", "no later than",
+# "without compromising") negates nothing.
 _NEGATION = re.compile(
-    rf"\b(?:no|not|never|without|nor|neither|won{_APOS}t|will not|don{_APOS}t|do not|doesn{_APOS}t"
-    rf"|does not|isn{_APOS}t|is not|aren{_APOS}t|are not|can{_APOS}t|cannot|needn{_APOS}t|shouldn{_APOS}t)\b"
-    r"(?![ \t]+(?:only|just|limited|necessarily|matter|later|longer|doubt|less|more|exception|afraid|shy"
-    r"|compromising|sacrificing|breaking|losing)\b)",
-    re.IGNORECASE,
+    rf"\b(?:n(?:o|ot|ever|or|either|eedn{_APOS}t)|without|won{_APOS}t|will not"
+    rf"|d(?:on{_APOS}t|o not|oesn{_APOS}t|oes not)|is(?:n{_APOS}t| not)|are(?:n{_APOS}t| not)"
+    rf"|can(?:{_APOS}t|not)|shouldn{_APOS}t)\b"
 )
-_NEGATED_AFTER = re.compile(
-    rf"[^.;!?,\n]{{0,40}}?(?:\bnot|n{_APOS}t)[ \t]+(?:required|needed|necessary|expected|essential"
-    r"|a must|a requirement)\b",
-    re.IGNORECASE,
+_NOT_NEGATING = re.compile(
+    r"[ \t]+(?:only|just|limited|necessarily|matter|later|longer|doubt|less|more|exception|afraid|shy"
+    r"|compromising|sacrificing|breaking|losing)\b"
 )
+# "... is not required" after a term, within 40 characters and no comma.
+_NOT_NEEDED = re.compile(
+    rf"(?:\bnot|n{_APOS}t)[ \t]+(?:required|needed|necessary|expected|essential|a must|a requirement)\b"
+)
+_NOT_BETWEEN = re.compile(r"[.;!?,\n]")
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?](?=\s|$))?")
-_CONTEXT_START = (
+_CONTEXT_VERBS = r"build|make|help|develop|create|provide|power|sell|serve|run|operate|design|offer|enable"
+_CONTEXT_START = re.compile(
     r"[ \t*\-\u2022]*(?:(?:at|here at) [\w&.\- ]{1,30}, )?(?:"
-    rf"we(?:{_APOS}re| are)? (?:build|make|help|develop|create|provide|power|sell|serve|run|operate"
-    r"|design|offer|enable)(?:s|ing)?\b"
-    r"|we(?:'re| are) an? |our (?:products?|platform|customers|clients|mission|company|apps?|tools"
-    r"|software|services?|users)\b{company})"
+    rf"we(?:{_APOS}re| are)? (?:{_CONTEXT_VERBS})(?:s|ing)?\b"
+    rf"|we(?:{_APOS}re| are) an? |our (?:products?|platform|customers|clients|mission|company|apps?|tools"
+    r"|software|services?|users)\b)",
+    re.IGNORECASE,
 )
+# After the company's own name: "Shelfwise builds inventory software", "Acme is a ...".
+_COMPANY_VERB = re.compile(rf"[ \t]+(?:is|(?:{_CONTEXT_VERBS})s)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -850,7 +862,10 @@ class PostingStats:
 
 
 def _blank_markup(text: str) -> str:
-    return _MARKUP.sub(lambda match: " " * len(match.group()), text)
+    for marker, pattern in _MARKUP:
+        if marker in text:
+            text = pattern.sub(lambda match: " " * len(match.group()), text)
+    return text
 
 
 class _Layout:
@@ -867,8 +882,11 @@ class _Layout:
         self.line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
         self.repeated = self._repeated_lines()
         self.title_line = self._title_line()
-        self.breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
-        self.break_ends = [m.end() for m in _CLAUSE_BREAK.finditer(text)]
+        folded = text.lower() if len(text.lower()) == len(text) else text.translate(_FOLD)
+        self.cues = [m.span() for m in _NEGATION.finditer(folded) if not _NOT_NEGATING.match(folded, m.end())]
+        self.cue_starts = [start for start, _ in self.cues]
+        self.not_needed = [m.span() for m in _NOT_NEEDED.finditer(folded)]
+        self.not_needed_starts = [start for start, _ in self.not_needed]
         self.context_spans = self._context_sentences(company)
 
     def line_of(self, position: int) -> int:
@@ -909,35 +927,51 @@ class _Layout:
         return first
 
     def _context_sentences(self, company: str) -> list[tuple[int, int]]:
-        name = rf"|{re.escape(company.strip())} (?:is|builds|makes|helps|provides|develops|powers)\b" \
-            if company.strip() else ""
-        start = re.compile(_CONTEXT_START.replace("{company}", name), re.IGNORECASE)
-        return [m.span() for m in _SENTENCE.finditer(self.text) if start.match(m.group())]
+        """Sentences describing the company: "We build ...", "Our customers ...", "<Company> is ..."."""
+        name = company.strip().lower()
+        spans = []
+        for match in _SENTENCE.finditer(self.text):
+            sentence = match.group()
+            if _CONTEXT_START.match(sentence):
+                spans.append(match.span())
+            elif name:
+                lead = sentence.lstrip(" \t*-\u2022")
+                if lead[: len(name)].lower() == name and _COMPANY_VERB.match(lead, len(name)):
+                    spans.append(match.span())
+        return spans
 
     def _in_context_sentence(self, position: int) -> bool:
         spans = self.context_spans
         index = bisect_right(spans, (position, len(self.text) + 1)) - 1
         return index >= 0 and spans[index][0] <= position < spans[index][1]
 
+    @cached_property
+    def breaks(self) -> list[int]:
+        """Where clauses end; made only for postings with a negation cue."""
+        return [m.start() for m in _CLAUSE_BREAK.finditer(self.text)]
+
+    def _unbroken(self, start: int, end: int) -> bool:
+        return bisect_left(self.breaks, start) == bisect_left(self.breaks, end)
+
     def negation(self, start: int, end: int, hit_starts: Sequence[int]) -> str | None:
         """The clause that negates the term at start..end ("no Kubernetes experience needed"), or None.
 
-        A cue before the term counts within its clause and window, and across commas
-        only when the cue negates a list of terms ("we don't use Java, Scala or Kotlin"),
-        not a different phrase ("No visa sponsorship, Python required").
+        The last cue before the term counts if it is within the window and the same
+        clause, and across commas only when it negates a list of terms ("we don't use
+        Java, Scala or Kotlin"), not a different phrase ("No visa sponsorship, Python
+        required"). A "not required" after the term counts up to the next comma.
         """
-        text = self.text
-        clause_start = self.break_ends[bisect_right(self.breaks, start - 1) - 1] \
-            if bisect_right(self.breaks, start - 1) else 0
-        clause_start = max(clause_start, start - WEIGHTS.negation_window)
-        cue = None
-        for match in _NEGATION.finditer(text, clause_start, start):
-            cue = match
-        if cue is not None and self._list_reaches(cue.end(), start, hit_starts):
-            return self._clause(cue.start(), end)
-        after = _NEGATED_AFTER.match(text, end)
-        if after is not None and not _CLAUSE_BREAK.search(text, end, after.end()):
-            return self._clause(start, after.end())
+        before = bisect_left(self.cue_starts, start) - 1
+        if before >= 0:
+            cue_start, cue_end = self.cues[before]
+            if (cue_end <= start and start - cue_start <= WEIGHTS.negation_window
+                    and self._unbroken(cue_end, start) and self._list_reaches(cue_end, start, hit_starts)):
+                return self._clause(cue_start, end)
+        after = bisect_left(self.not_needed_starts, end)
+        if after < len(self.not_needed):
+            phrase_start, phrase_end = self.not_needed[after]
+            if phrase_start - end <= 40 and not _NOT_BETWEEN.search(self.text, end, phrase_start):
+                return self._clause(start, phrase_end)
         return None
 
     def _list_reaches(self, cue_end: int, start: int, hit_starts: Sequence[int]) -> bool:
