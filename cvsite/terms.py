@@ -787,6 +787,13 @@ _NOT_NEEDED = re.compile(
     rf"(?:\bnot|n{_APOS}t)[ \t]+(?:required|needed|necessary|expected|essential|a must|a requirement)\b"
 )
 _NOT_BETWEEN = re.compile(r"[.;!?,\n]")
+# A term named as a way to reach people, not as a skill: "Questions? Ask us on GitHub",
+# "report bugs via Slack", "follow us on LinkedIn". Matched in folded text, ending at the term.
+_CHANNEL_BEFORE = re.compile(
+    r"\b(?:reach|contact|find|follow|ask|message|ping|join|chat|talk|support|help|questions?|report|file"
+    r"|open|submit|raise|apply|send|email|connect|say hi)\b[^.!?\n]{0,40}?\b(?:on|via|through|in|at|using)"
+    r"(?:[ \t]+(?:our|the|us|my))?[ \t]+$"
+)
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?](?=\s|$))?")
 _CONTEXT_VERBS = r"build|make|help|develop|create|provide|power|sell|serve|run|operate|design|offer|enable"
 _CONTEXT_START = re.compile(
@@ -815,6 +822,7 @@ class PostingTerm:
     sections: tuple[str, ...]
     specificity: float = 1.0
     notes: tuple[str, ...] = ()
+    position: int = 0  # first occurrence in the posting (-1: the job file's role), for stable orders
 
 
 @dataclass(frozen=True)
@@ -887,6 +895,7 @@ class _Layout:
         self.cue_starts = [start for start, _ in self.cues]
         self.not_needed = [m.span() for m in _NOT_NEEDED.finditer(folded)]
         self.not_needed_starts = [start for start, _ in self.not_needed]
+        self.folded = folded
         self.context_spans = self._context_sentences(company)
 
     def line_of(self, position: int) -> int:
@@ -973,6 +982,14 @@ class _Layout:
             if phrase_start - end <= 40 and not _NOT_BETWEEN.search(self.text, end, phrase_start):
                 return self._clause(start, phrase_end)
         return None
+
+    def channel(self, start: int) -> str | None:
+        """The phrase naming the term at `start` as a way to reach people, or None."""
+        window = max(0, start - 60)
+        match = _CHANNEL_BEFORE.search(self.folded[window:start])
+        if match is None or _NOT_BETWEEN.search(self.text, window + match.start(), start):
+            return None
+        return self._clause(window + match.start(), start)
 
     def _list_reaches(self, cue_end: int, start: int, hit_starts: Sequence[int]) -> bool:
         """Whether the text from the cue to the term holds no comma, or only list items that are terms."""
@@ -1065,7 +1082,7 @@ def read_posting(
     occurrences += [(position, position + len(surface), key, surface) for position, key, surface in unknown
                     if key not in names and key != company_key]
     tallies: dict[str, _Tally] = {}
-    negated: dict[str, str] = {}
+    negated: dict[str, str] = {}  # key -> why it is ignored where it appears
     if title.strip():
         for hit in vocab._hits(title):
             if hit.key not in vocab._stop_keys:
@@ -1077,7 +1094,11 @@ def read_posting(
             continue
         clause = layout.negation(start, end, hit_starts)
         if clause is not None:
-            negated.setdefault(key, clause)
+            negated.setdefault(key, f"negated: '{clause}'")
+            continue
+        channel = layout.channel(start)
+        if channel is not None:
+            negated.setdefault(key, f"a channel, not a skill: '{channel}'")
             continue
         if key not in tallies:
             tallies[key] = _Tally(surface or vocab.display(key), start, not surface)
@@ -1087,6 +1108,9 @@ def read_posting(
 
 def _reading(vocab: Vocabulary, tallies: Mapping[str, _Tally], negated: Mapping[str, str],
              stats: PostingStats | None) -> PostingReading:
+    # A term the role's own text rules out ("we won't use machine learning") is not brought
+    # back by the company's description ("we build ML tools"): context never outvotes a negation.
+    tallies = {key: tally for key, tally in tallies.items() if not (tally.context and key in negated)}
     terms = []
     for key, tally in tallies.items():
         specificity, notes = _specificity(key, vocab, stats)
@@ -1095,10 +1119,10 @@ def _reading(vocab: Vocabulary, tallies: Mapping[str, _Tally], negated: Mapping[
         if tally.context:
             notes = ("context: describes the company", *notes)
         terms.append((tally, PostingTerm(key, tally.display, tally.weight(specificity), tally.count,
-                                         tuple(tally.sections), specificity, notes)))
+                                         tuple(tally.sections), specificity, notes, tally.first)))
     terms.sort(key=lambda pair: (-pair[1].weight, pair[0].first))
-    ignored = [IgnoredTerm(key, vocab.display(key), f"negated: '{clause}'")
-               for key, clause in negated.items() if key not in tallies]
+    ignored = [IgnoredTerm(key, vocab.display(key), why)
+               for key, why in negated.items() if key not in tallies]
     return PostingReading([term for _, term in terms], ignored)
 
 

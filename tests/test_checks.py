@@ -490,7 +490,7 @@ def test_keyword_coverage_names_missing_requirements_first(tmp_path: Path) -> No
     assert (Path(problem.file).name, problem.path, problem.line) == ("acme.yaml", "posting", 3)
     # the title line ("Analytics Engineer at Acme") names the job's discipline: it leads
     assert problem.message == ("the profile covers 11% of this posting's key terms; it never mentions "
-                               "Analytics engineering, SQL, dbt, Snowflake, Airflow, Looker, Dashboards, "
+                               "Analytics engineering, SQL, dbt, Snowflake, Airflow, Dashboards, Looker, "
                                "Kafka and 1 more")
     assert "Kubernetes" not in problem.message  # benefits weigh nothing
     assert "add `aliases:`" in (problem.suggestion or "")

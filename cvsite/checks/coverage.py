@@ -33,7 +33,7 @@ def check_keyword_coverage(ws: Workspace) -> list[Problem]:
         if len(terms) < int(settings["min_terms"]):
             continue
         # A keyword screen reads requirement strength; how common a term is does not matter to it.
-        terms.sort(key=strength, reverse=True)  # stable: ties keep the posting's order
+        terms.sort(key=lambda t: (-strength(t), t.position))
         missing = [t for t in terms if not mentioned(t, keys, text)]
         share = coverage(terms, missing)
         if share < float(settings["min_coverage"]):
