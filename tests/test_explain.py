@@ -187,3 +187,31 @@ def test_cli_text_and_unknown_job() -> None:
     assert wrong.returncode != 0
     assert "no job 'frontent'" in wrong.stderr + wrong.stdout
     assert "Traceback" not in wrong.stderr
+
+
+SAM = Path(__file__).parent / "fixtures" / "tailor" / "sam"
+
+
+def test_json_and_text_show_how_the_posting_was_read() -> None:
+    cvs = explain(SAM, ["frontend", "platform"])
+    report = as_json(cvs)
+    jsonschema.validate(report, CONTRACT)  # extended, not broken
+    frontend, platform = report["jobs"]
+    posting = frontend["posting"]
+    assert posting["terms"][0] == {"term": "React", "weight": pytest.approx(2.693, abs=1e-3),
+                                   "sections": ["title", "requirements"], "specificity": 1.0,
+                                   "notes": ["job title"]}
+    kubernetes = {"term": "Kubernetes", "why": "negated: 'no Kubernetes experience is needed'"}
+    assert kubernetes in posting["ignored"]
+    python = next(t for t in posting["terms"] if t["term"] == "Python")
+    assert python["notes"][0] == "context: describes the company" and python["specificity"] < 1
+    ledgerly = next(i for s in platform["sections"] for i in s["items"] if i["id"] == "ledgerly")
+    partial = next(r for r in ledgerly["reasons"] if r["term"] == "PostgreSQL")
+    assert partial["kind"] == "posting" and partial["note"] == "partial: through Amazon RDS"
+    assert all("note" not in r or r["note"] for s in platform["sections"] for i in s["items"]
+               for r in i["reasons"]), "no empty notes"
+    text = as_text(cvs)
+    assert "posting read as: React 2.69 (job title)" in text
+    assert "ignored: Machine learning (negated: 'won't use machine learning" in text
+    assert "posting 'PostgreSQL' +0.36 (partial: through Amazon RDS)" in text
+    assert "(context: describes the company; common in postings x0.5" in text
