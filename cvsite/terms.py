@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from importlib import resources
+from itertools import accumulate
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -887,7 +888,7 @@ class _Layout:
         context = next((r for r in rules if r.context), None)
         self.context_name = context.name if context else ""
         self.context_weight = context.weight if context else 0.0
-        self.line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+        self.line_starts = [0, *accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
         self.repeated = self._repeated_lines()
         self.title_line = self._title_line()
         folded = text.lower() if len(text.lower()) == len(text) else text.translate(_FOLD)
@@ -954,13 +955,9 @@ class _Layout:
         index = bisect_right(spans, (position, len(self.text) + 1)) - 1
         return index >= 0 and spans[index][0] <= position < spans[index][1]
 
-    @cached_property
-    def breaks(self) -> list[int]:
-        """Where clauses end; made only for postings with a negation cue."""
-        return [m.start() for m in _CLAUSE_BREAK.finditer(self.text)]
-
     def _unbroken(self, start: int, end: int) -> bool:
-        return bisect_left(self.breaks, start) == bisect_left(self.breaks, end)
+        """Whether start..end (a few words) lies within one clause."""
+        return _CLAUSE_BREAK.search(self.text, start, end) is None
 
     def negation(self, start: int, end: int, hit_starts: Sequence[int]) -> str | None:
         """The clause that negates the term at start..end ("no Kubernetes experience needed"), or None.
@@ -1006,8 +1003,8 @@ class _Layout:
 
     def _clause(self, start: int, end: int) -> str:
         """The clause from `start`, at least to `end`, as a short quote."""
-        after = bisect_left(self.breaks, end)
-        end = self.breaks[after] if after < len(self.breaks) else len(self.text)
+        clause_end = _CLAUSE_BREAK.search(self.text, end)
+        end = clause_end.start() if clause_end else len(self.text)
         snippet = " ".join(self.text[start:end].split())
         return snippet if len(snippet) <= 60 else snippet[:59] + "\u2026"
 
