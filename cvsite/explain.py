@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from cvsite.loader import load_workspace
+from cvsite.errors import CvsiteError
+from cvsite.loader import Workspace, load_workspace
 from cvsite.tailor import Index, tailor_with
 from cvsite.tailored import Coverage, RankedItem, Reason, TailoredCV, TailoredSection
 from cvsite.terms import PostingReading
@@ -15,10 +16,21 @@ from cvsite.terms import PostingReading
 def explain(directory: Path, slugs: Sequence[str] = ()) -> list[TailoredCV]:
     """The tailored CV of each selected job (all jobs when none are named)."""
     workspace = load_workspace(directory, slugs)
-    everything = load_workspace(directory) if slugs else workspace  # specificity reads every posting
-    index = Index.build(workspace.profile, postings=everything.postings.values())
+    index = Index.build(workspace.profile, postings=_all_postings(directory, workspace, slugs))
     return [tailor_with(index, slug, job, workspace.postings.get(slug, ""))
             for slug, job in workspace.jobs.items()]
+
+
+def _all_postings(directory: Path, workspace: Workspace, slugs: Sequence[str]) -> list[str]:
+    """Every job's posting, as a build reads them, so a term's specificity is the same here;
+    only the selected jobs' when another job file has a problem (explaining one job must
+    not fail on another)."""
+    if not slugs:
+        return list(workspace.postings.values())
+    try:
+        return list(load_workspace(directory).postings.values())
+    except CvsiteError:
+        return list(workspace.postings.values())
 
 
 def as_json(cvs: Sequence[TailoredCV]) -> dict[str, Any]:

@@ -215,3 +215,10 @@ def test_json_and_text_show_how_the_posting_was_read() -> None:
     assert "ignored: Machine learning (negated: 'won't use machine learning" in text
     assert "posting 'PostgreSQL' +0.36 (partial: through Amazon RDS)" in text
     assert "(context: describes the company; common in postings x0.5" in text
+
+
+def test_explaining_one_job_does_not_fail_on_another_broken_one(tmp_path: Path) -> None:
+    shutil.copytree(SAM, tmp_path / "sam")
+    (tmp_path / "sam" / "jobs" / "platform.yaml").write_text("company: Greyhound\nrole: [not, a, role]\n")
+    [cv] = explain(tmp_path / "sam", ["frontend"])
+    assert cv.reading is not None and cv.reading.terms[0].display == "React"
