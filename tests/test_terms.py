@@ -743,3 +743,12 @@ def test_specificity_uses_background_and_the_users_other_postings() -> None:
     assert shared[k("Python")].weight >= 1.5 * 0.3, "never below the floor"
     few = PostingStats.of(["Python", posting], VOCAB)
     assert few.share(k("Python")) == 0.0, "two postings are too few to judge"
+
+
+def test_background_commonness_names_known_terms_only() -> None:
+    from cvsite.terms import _commonness
+
+    for name, factor in _commonness():
+        assert VOCAB.is_known(k(name)), f"term_commonness.yaml: {name!r} is not a vocabulary term"
+        assert 0 < factor < 1
+    assert VOCAB.background(k("Python")) < VOCAB.background(k("Docker")) < VOCAB.background(k("Airflow")) == 1
