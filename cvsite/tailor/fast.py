@@ -14,10 +14,12 @@ The work splits in two so that many jobs stay cheap:
 
 An item's score is the sum of the distinct terms it matches, each weighted by
 the job (tag weight, posting term weight) and by where in the item it was
-found, plus a small prior (featured, recency). The prior is scaled per job to
-stay below half the smallest real match, so it breaks near-ties and can never
-lift an unmatched item over a matched one. The result is a `TailoredCV`:
-renderers consume it and never re-rank.
+found (or, for a posting term the item does not name, partly through a related
+term it does), plus a small prior (featured, recency). The prior is scaled per
+job to stay below half the smallest real match, so it breaks near-ties and can
+never lift an unmatched item over a matched one. The result is a `TailoredCV`:
+renderers consume it and never re-rank. `cvsite.tailor.spec` states the same
+rules plainly; a hypothesis test holds this module to it.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ from cvsite.weights import WEIGHTS
 
 DEFAULT_ORDER = ("experience", "projects", "contributions", "skills", "education", "languages")
 
+# Short names for the constants of cvsite/data/scoring.yaml, used in the hot loops.
 FIELD_WEIGHT = dict(WEIGHTS.fields)
 TEXT_TAG_FACTOR = WEIGHTS.text_tag_factor
 FEATURED_PRIOR = WEIGHTS.featured_prior
