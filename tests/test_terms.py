@@ -623,6 +623,8 @@ def test_role_nouns_map_to_their_discipline_only_as_a_phrase() -> None:
     assert k("Data engineering") not in found("an engineer who loves data")
     assert k("Machine learning") in found("ML engineer")
     assert k("Frontend development") not in found("an engineer")
+    assert found("Web Developer") == {k("Web development")}
+    assert k("Web development") not in found("a developer for the web team")
 
 
 def test_word_forms_and_spellings() -> None:
