@@ -190,7 +190,7 @@ def _build_into(staging: Staging, workspace: Workspace, folders: dict[str, str],
     """Write every output into `staging`, each job into its folder; return the manifest
     (path -> content hash)."""
     build = _Build(staging, Manifest.read(staging.out), result)
-    index = Index.build(workspace.profile)
+    index = Index.build(workspace.profile, postings=workspace.postings.values())
     user_theme = _user_theme(workspace)
     themes = _ThemeHashes(user_theme)
     pdf_tasks: list[tuple[PageJob, str, str]] = []
@@ -449,7 +449,8 @@ def _warm_fonts(workspace: Workspace, slugs: list[str | None]) -> None:
 
 
 def _start_worker(workspace: Workspace) -> None:
-    _WORKER.update(workspace=workspace, index=Index.build(workspace.profile), theme=_user_theme(workspace))
+    index = Index.build(workspace.profile, postings=workspace.postings.values())
+    _WORKER.update(workspace=workspace, index=index, theme=_user_theme(workspace))
 
 
 def _render_one(slug: str | None) -> PdfOutcome:

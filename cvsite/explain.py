@@ -6,10 +6,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from cvsite.errors import CvsiteError
 from cvsite.freeze import SentDiff, SentRecord, changes_since_sent, sent_records
-from cvsite.loader import load_workspace
+from cvsite.loader import Workspace, load_workspace
 from cvsite.tailor import Index, tailor_with
 from cvsite.tailored import Coverage, RankedItem, Reason, TailoredCV, TailoredSection
+from cvsite.terms import PostingReading
 
 Frozen = tuple[SentRecord, SentDiff]
 
@@ -17,9 +19,21 @@ Frozen = tuple[SentRecord, SentDiff]
 def explain(directory: Path, slugs: Sequence[str] = ()) -> list[TailoredCV]:
     """The tailored CV of each selected job (all jobs when none are named)."""
     workspace = load_workspace(directory, slugs)
-    index = Index.build(workspace.profile)
+    index = Index.build(workspace.profile, postings=_all_postings(directory, workspace, slugs))
     return [tailor_with(index, slug, job, workspace.postings.get(slug, ""))
             for slug, job in workspace.jobs.items()]
+
+
+def _all_postings(directory: Path, workspace: Workspace, slugs: Sequence[str]) -> list[str]:
+    """Every job's posting, as a build reads them, so a term's specificity is the same here;
+    only the selected jobs' when another job file has a problem (explaining one job must
+    not fail on another)."""
+    if not slugs:
+        return list(workspace.postings.values())
+    try:
+        return list(load_workspace(directory).postings.values())
+    except CvsiteError:
+        return list(workspace.postings.values())
 
 
 def sent_changes(directory: Path, cvs: Sequence[TailoredCV]) -> dict[str, Frozen]:
@@ -54,6 +68,16 @@ def _job_json(cv: TailoredCV, frozen: Frozen | None = None) -> dict[str, Any]:
         "excluded": [_item_json(r) for r in cv.excluded],
         "matched_skills": cv.matched_skills,
         "coverage": _coverage_json(coverage) if coverage else None,
+        "posting": _reading_json(cv.reading) if cv.reading else None,
+    }
+
+
+def _reading_json(reading: PostingReading) -> dict[str, Any]:
+    """How the posting was read: its weighted terms and those it names without asking for."""
+    return {
+        "terms": [{"term": t.display, "weight": round(t.weight, 3), "sections": list(t.sections),
+                   "specificity": round(t.specificity, 3), "notes": list(t.notes)} for t in reading.terms],
+        "ignored": [{"term": t.display, "why": t.why} for t in reading.ignored],
     }
 
 
@@ -85,7 +109,10 @@ def _item_json(ranked: RankedItem) -> dict[str, Any]:
 
 
 def _reason_json(reason: Reason) -> dict[str, Any]:
-    return {"kind": reason.kind, "term": reason.term, "weight": reason.weight}
+    data: dict[str, Any] = {"kind": reason.kind, "term": reason.term, "weight": reason.weight}
+    if reason.note:
+        data["note"] = reason.note
+    return data
 
 
 def _coverage_json(coverage: Coverage) -> dict[str, Any]:
@@ -125,6 +152,8 @@ def _job_text(cv: TailoredCV, frozen: Frozen | None = None) -> str:
     lines = [f"== {cv.slug}: {cv.job.role} at {cv.job.company}", ""]
     if frozen:
         lines += _frozen_text(frozen)
+    if cv.reading:
+        lines += _reading_text(cv.reading)
     for section in cv.sections:
         lines.append(f"{section.name} (section score {section.score:.2f})")
         for number, ranked in enumerate(section.items, 1):
@@ -153,8 +182,22 @@ def _job_text(cv: TailoredCV, frozen: Frozen | None = None) -> str:
 def _reasons(ranked: RankedItem, shown: int = 6) -> str:
     """The strongest reasons first, each saying whether a tag or the posting gave it."""
     reasons = sorted((r for r in ranked.reasons if r.kind != "prior"), key=lambda r: -abs(r.weight))
-    text = ", ".join(f"{r.kind} '{r.term}' {r.weight:+.2f}" for r in reasons[:shown]) or "no match"
+    text = ", ".join(map(str, reasons[:shown])) or "no match"
     return text + (f", +{len(reasons) - shown} more" if len(reasons) > shown else "")
+
+
+def _reading_text(reading: PostingReading, shown: int = 12) -> list[str]:
+    """The posting's strongest terms with what shaped their weight, then what it names but does not ask."""
+    def term(t: object) -> str:
+        notes = "; ".join(t.notes)  # type: ignore[attr-defined]
+        return f"{t.display} {t.weight:.2f}" + (f" ({notes})" if notes else "")  # type: ignore[attr-defined]
+
+    more = len(reading.terms) - shown
+    lines = ["posting read as: " + (", ".join(map(term, reading.terms[:shown])) or "no key terms")
+             + (f", +{more} more" if more > 0 else "")]
+    if reading.ignored:
+        lines.append("  ignored: " + ", ".join(f"{t.display} ({t.why})" for t in reading.ignored))
+    return [*lines, ""]
 
 
 def _short(text: str, width: int = 90) -> str:

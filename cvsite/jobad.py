@@ -114,7 +114,7 @@ def section_strength(term: PostingTerm) -> int:
     A tag weight says how much the job needs a term, not how rare the term is, so
     any other factor a posting weight carries must be divided out here.
     """
-    return scale_weight(term.weight)
+    return scale_weight(term.weight / term.specificity)
 
 
 def term_strengths(terms: list[PostingTerm], text: str, vocab: Vocabulary) -> dict[str, int]:

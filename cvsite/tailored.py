@@ -13,22 +13,30 @@ from functools import cached_property
 from typing import Any, Literal
 
 from cvsite.model import Contact, Item, Job
+from cvsite.terms import PostingReading
 
 ReasonKind = Literal["tag", "posting", "prior", "excluded", "limit", "irrelevant", "pdf-fit"]
 
 
 @dataclass(frozen=True)
 class Reason:
-    """One contribution to a score, or why an item was left out."""
+    """One contribution to a score, or why an item was left out.
+
+    `note` says what shaped a posting term's weight, for people: the job title, a
+    context term, a partial match through a broader or related term, a discount
+    for a term most postings name.
+    """
 
     kind: ReasonKind
     term: str
     weight: float = 0.0
+    note: str = ""
 
     def __str__(self) -> str:
+        note = f" ({self.note})" if self.note else ""
         if self.kind in ("tag", "posting", "prior"):
-            return f"{self.kind} '{self.term}' {self.weight:+.2f}"
-        return f"{self.kind}: {self.term}"
+            return f"{self.kind} '{self.term}' {self.weight:+.2f}{note}"
+        return f"{self.kind}: {self.term}{note}"
 
 
 class _Explained:
@@ -382,6 +390,7 @@ class TailoredCV:
     paper: str
     max_pages: int | None
     listed: bool = True
+    reading: PostingReading | None = None  # the posting's terms and the ones it names but does not ask for
 
     @property
     def is_general(self) -> bool:

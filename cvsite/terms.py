@@ -16,28 +16,29 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from importlib import resources
+from itertools import accumulate
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import yaml
 
-__all__ = ["PostingTerm", "Vocabulary", "extract_posting_terms"]
+from cvsite.weights import WEIGHTS
 
-
-@dataclass(frozen=True)
-class PostingTerm:
-    """One key term of a job posting, with how much the posting cares about it."""
-
-    term: str
-    display: str
-    weight: float
-    count: int
-    sections: tuple[str, ...]
+__all__ = [
+    "IgnoredTerm",
+    "PostingReading",
+    "PostingStats",
+    "PostingTerm",
+    "Vocabulary",
+    "extract_posting_terms",
+    "read_posting",
+]
 
 
 # --- Normalisation ---------------------------------------------------------------
@@ -139,6 +140,40 @@ def _skill_entry(name: str, spec: Any) -> tuple[str, tuple[str, ...], tuple[str,
     return name, aliases, tuple(map(str, spec.get("ambiguous") or ()))
 
 
+@dataclass(frozen=True)
+class _Concepts:
+    """concepts.yaml: new entries (work), extra forms of entries (roles, variants), relations."""
+
+    entries: tuple[tuple[str, tuple[str, ...]], ...]
+    forms: tuple[tuple[str, str, tuple[str, ...]], ...]  # (family, entry name, its extra forms)
+    related: tuple[tuple[tuple[str, ...], tuple[str, ...], float], ...]  # (terms, to, credit)
+
+
+@cache
+def _concepts() -> _Concepts:
+    spec = _load_yaml("concepts.yaml") or {}
+    work = (spec.get("work") or {}).items()
+    entries = tuple((str(name), tuple(map(str, forms or ()))) for name, forms in work)
+    forms = tuple(
+        (family, str(name), tuple(map(str, extra or ())))
+        for family in ("roles", "variants")
+        for name, extra in (spec.get(family) or {}).items()
+    )
+    related = tuple(
+        (tuple(map(str, rule["terms"])), tuple(map(str, rule["to"])),
+         float(rule.get("credit", WEIGHTS.related_credit)))
+        for rule in spec.get("related") or ()
+    )
+    return _Concepts(entries, forms, related)
+
+
+@cache
+def _commonness() -> tuple[tuple[str, float], ...]:
+    """(term as written, background factor) from term_commonness.yaml."""
+    spec = _load_yaml("term_commonness.yaml") or {}
+    return tuple((str(term), float(band["factor"])) for band in spec["bands"] for term in band["terms"])
+
+
 @cache
 def _stopwords() -> tuple[str, ...]:
     lines = (line.split("#", 1)[0].strip() for line in _data_text("stopwords.txt").splitlines())
@@ -150,6 +185,8 @@ class _SectionRule:
     name: str
     weight: float
     pattern: re.Pattern[str]
+    inline_only: bool = False  # "Role: Data Engineer" is a title line, "The role" a heading
+    context: bool = False  # the company's own description: terms there are context
 
 
 @cache
@@ -157,7 +194,8 @@ def _section_rules() -> tuple[float, tuple[_SectionRule, ...]]:
     """(default weight, rules in priority order) from posting_sections.yaml."""
     spec = _load_yaml("posting_sections.yaml")
     rules = tuple(
-        _SectionRule(str(s["name"]), float(s["weight"]), re.compile("|".join(s["patterns"])))
+        _SectionRule(str(s["name"]), float(s["weight"]), re.compile("|".join(s["patterns"])),
+                     bool(s.get("inline_only")), bool(s.get("context")))
         for s in spec["sections"]
     )
     return float(spec["default_weight"]), rules
@@ -166,13 +204,28 @@ def _section_rules() -> tuple[float, tuple[_SectionRule, ...]]:
 # --- Building the table ----------------------------------------------------------
 
 
+_ISE_IZE = re.compile(r"(?<=[a-z]{2})i([sz])(e|es|ed|ing|ation|ations|er|ers)\b")
+
+
+def _spellings(form: str) -> tuple[str, ...]:
+    """The form and its -ise/-ize twin ("optimisation" <-> "optimization"), if it has one."""
+    twin = _ISE_IZE.sub(lambda m: "i" + ("z" if m[1] == "s" else "s") + m[2], form)
+    return (form,) if twin == form else (form, twin)
+
+
 class _TableBuilder:
-    """Collects surface form -> canonical key; refuses conflicts inside the built-in table."""
+    """Collects surface form -> canonical key; refuses conflicts inside the built-in table.
+
+    Every form is claimed in both -ise and -ize spellings; a twin that another entry
+    already owns stays with that entry (twins are a convenience, never a conflict).
+    """
 
     def __init__(self) -> None:
         self.surfaces: dict[str, str] = {}
         self.ambiguous: dict[str, str] = {}
         self.display: dict[str, str] = {}
+        self.twins: set[str] = set()  # spelling twins nobody listed: an entry naming one takes it
+        self.related: dict[str, dict[str, float]] = {}
 
     def add_builtin(self, name: str, aliases: Sequence[str], ambiguous: Sequence[str]) -> None:
         key = _norm(name)
@@ -182,12 +235,40 @@ class _TableBuilder:
         for form in ambiguous:
             self.ambiguous[_norm(form)] = form
 
+    def add_forms(self, family: str, name: str, forms: Sequence[str]) -> None:
+        """More forms of an existing entry (concepts.yaml roles and variants)."""
+        key = _norm(name)
+        if key not in self.display:
+            raise ValueError(f"concepts.yaml: {family}: {name!r} is not an entry of skills.yaml or "
+                             "concepts.yaml")
+        for form in forms:
+            self._claim(_norm(form), key, name)
+
     def _claim(self, form: str, key: str, name: str) -> None:
-        owner = self.surfaces.setdefault(form, key)
-        if owner != key:
+        first, *twins = _spellings(form)
+        owner = self.surfaces.get(first, key)
+        if owner != key and first not in self.twins:
             raise ValueError(
                 f"skills.yaml: {form!r} is listed under both {self.display[owner]!r} and {name!r}"
             )
+        self.surfaces[first] = key
+        self.twins.discard(first)
+        for twin in twins:
+            if twin not in self.surfaces:
+                self.surfaces[twin] = key
+                self.twins.add(twin)
+
+    def relate(self, terms: Sequence[str], to: Sequence[str], credit: float) -> None:
+        """Partial credit both ways between each of `terms` and each of `to` (concepts.yaml related)."""
+        for a in terms:
+            for b in to:
+                keys = [_resolve(_norm(name), self.surfaces, self.ambiguous) for name in (a, b)]
+                if None in keys:
+                    missing = a if keys[0] is None else b
+                    raise ValueError(f"concepts.yaml: related: {missing!r} is not a known term")
+                ka, kb = keys  # type: ignore[misc]
+                self.related.setdefault(ka, {})[kb] = credit
+                self.related.setdefault(kb, {})[ka] = credit
 
     def extend(self, name: str, aliases: Iterable[str]) -> None:
         """Add a profile term; profile words win over the built-in table (the user knows their words)."""
@@ -197,8 +278,8 @@ class _TableBuilder:
         key = _resolve(form, self.surfaces, self.ambiguous) or form
         self.display.setdefault(key, name.strip())
         for alias in (form, *map(_norm, aliases)):
-            if alias:
-                self.surfaces[alias] = key
+            for spelling in _spellings(alias) if alias else ():
+                self.surfaces[spelling] = key
 
 
 # --- The matcher regex -----------------------------------------------------------
@@ -384,10 +465,12 @@ class Vocabulary:
     are cached per text.
     """
 
-    def __init__(self, surfaces: dict[str, str], ambiguous: dict[str, str], display: dict[str, str]) -> None:
+    def __init__(self, surfaces: dict[str, str], ambiguous: dict[str, str], display: dict[str, str],
+                 related: Mapping[str, Mapping[str, float]] | None = None) -> None:
         self._surfaces = surfaces
         self._ambiguous = ambiguous
         self._display = display
+        self._related = {key: tuple(sorted(others.items())) for key, others in (related or {}).items()}
         self._pattern = _compile_matcher(frozenset(surfaces))
         self._count_cached = lru_cache(maxsize=8192)(self._count_terms)
         self._key_cached = lru_cache(maxsize=16384)(self._compute_key)
@@ -397,21 +480,48 @@ class Vocabulary:
         cls,
         aliases: Mapping[str, str] | None = None,
         skills: Iterable[tuple[str, Sequence[str]]] = (),
+        tags: Iterable[str] = (),
     ) -> Vocabulary:
-        """Built-in table + the profile's own `aliases` ({term: canonical}) + each profile skill.
+        """Built-in tables + the profile's own `aliases` ({term: canonical}), skills and tags.
 
-        `skills` holds (name, its aliases) pairs. Profile skills become known terms even
-        if not in the built-in table, and profile words override the built-in table
-        where they disagree.
+        `skills` holds (name, its aliases) pairs. Profile skills and item tags become
+        known terms even if not in the built-in tables (so a posting naming a tag
+        matches it), and profile words override the built-in table where they
+        disagree. Tags shorter than two characters or on the stopword list are left
+        out: "x" or "team" would match everywhere.
         """
         builder = _TableBuilder()
         for name, forms, ambiguous in _builtin_skills():
             builder.add_builtin(name, forms, ambiguous)
+        concepts = _concepts()
+        for name, forms in concepts.entries:
+            builder.add_builtin(name, forms, ())
+        for family, name, forms in concepts.forms:
+            builder.add_forms(family, name, forms)
+        for terms, to, credit in concepts.related:
+            builder.relate(terms, to, credit)
         for name, forms in skills:
             builder.extend(name, forms)
+        stop = set(_stopwords())
+        for tag in dict.fromkeys(tags):
+            form = _norm(tag)
+            if len(form) >= 2 and form not in stop and _singular(form) not in stop and not form.isdigit():
+                builder.extend(tag, ())
         for alias, canonical in (aliases or {}).items():
             builder.extend(canonical, [alias])
-        return cls(builder.surfaces, builder.ambiguous, builder.display)
+        return cls(builder.surfaces, builder.ambiguous, builder.display, builder.related)
+
+    def related(self, key: str) -> tuple[tuple[str, float], ...]:
+        """Broader, narrower or engine terms of `key` with their partial credit, sorted by key."""
+        return self._related.get(key, ())
+
+    def background(self, key: str) -> float:
+        """How specific a term is before any posting is seen: term_commonness.yaml's factor, else 1."""
+        return self._background.get(key, 1.0)
+
+    @cached_property
+    def _background(self) -> dict[str, float]:
+        return {self.key(term): factor for term, factor in _commonness()}
 
     def key(self, term: str) -> str:
         """Canonical key for any term or tag.
@@ -492,9 +602,10 @@ def _heading(
         return None, False
     if not (colon or raw.startswith(("#", "*", "_"))) and (len(words) > 6 or raw.endswith((".", "!", ","))):
         return None, False
-    rule = next((r for r in rules if r.pattern.fullmatch(label)), None)
+    inline = bool(rest.strip())
+    rule = next((r for r in rules if (inline or not r.inline_only) and r.pattern.fullmatch(label)), None)
     if rule is not None:
-        return (rule.name, rule.weight), bool(rest.strip())
+        return (rule.name, rule.weight), inline
     if not colon and raw.startswith(("#", "**", "__")):
         return ("other", default), False
     return None, False
@@ -527,7 +638,12 @@ _TOKEN = re.compile(
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]{2,}")
 _GLUED_DIGIT = re.compile(r"[A-Za-z]+[0-9][A-Za-z0-9]*")
 _DOTTED_TECH = re.compile(r"\w+\.(?:js|io|ai|py|jl|rs)", re.IGNORECASE)
-_NOT_TECH = re.compile(r"[Mm]a?c[A-Z][a-z]+|[ie][A-Z][a-z]+|[QqHh][1-4]|FY\d+|fy\d+|[A-Za-z]\d")
+# Not technology: "McKinsey", "iPad", quarters, codes ("W20", "KW12"), program identifiers
+# that leak from page metadata ("jobPostingId", "HiringOrganizationSchema").
+_NOT_TECH = re.compile(
+    r"[Mm]a?c[A-Z][a-z]+|[ie][A-Z][a-z]+|[QqHh][1-4]|FY\d+|fy\d+|[A-Za-z]{1,2}\d+"
+    r"|[a-z]+[A-Z][a-z]+\w*|(?:[A-Z][a-z0-9]+){3,}\w*"
+)
 _CAPITALISED = re.compile(r"[A-Z](?:[a-z]+|[A-Z]{1,5}s?)")
 _VENDOR = re.compile(
     r"\b(?:Apache|AWS|Amazon|Google|GCP|Azure|Microsoft|HashiCorp)[ \t]+([A-Z][A-Za-z0-9]+)(?![\w\-]|\.\w)"
@@ -640,9 +756,257 @@ def _vendor_terms(
     return found
 
 
-# --- Posting terms ---------------------------------------------------------------
+# --- Reading a posting -----------------------------------------------------------
 
-_REPEAT_BONUS = 0.5  # weight grows with the log of the count, so repetition cannot swamp requirements
+# Markup, entities, links and addresses pasted with a posting: blanked (same length, so
+# positions stay valid) before anything is read, so "div", "nbsp" or "utm" never become terms.
+# Each pattern runs only if its marker character is in the text (most postings have none).
+_MARKUP = (
+    ("<", re.compile(r"<[^<>\n]{1,200}>")),
+    ("&", re.compile(r"&(?:[a-z]+|#\d+|#x[0-9a-f]+);", re.IGNORECASE)),
+    ("/", re.compile(r"\bhttps?://\S+", re.IGNORECASE)),
+    ("www.", re.compile(r"\bwww\.\S+", re.IGNORECASE)),
+    ("@", re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")),
+)
+# Where a clause ends: negation never reaches past one. Dots must be followed by space ("Node.js").
+_CLAUSE_BREAK = re.compile(r"[.;!?:](?=\s|$)|\n|\b(?:but|however|whereas|although|though|while)\b", re.I)
+_APOS = "['\u2019]"
+# Negation cues, matched in folded (lower-case) text; factored by first letters, since this
+# runs over every posting. A cue followed by an exception ("not only", "no later than",
+# "without compromising") negates nothing.
+_NEGATION = re.compile(
+    rf"\b(?:n(?:o|ot|ever|or|either|eedn{_APOS}t)|without|won{_APOS}t|will not"
+    rf"|d(?:on{_APOS}t|o not|oesn{_APOS}t|oes not)|is(?:n{_APOS}t| not)|are(?:n{_APOS}t| not)"
+    rf"|can(?:{_APOS}t|not)|shouldn{_APOS}t)\b"
+)
+_NOT_NEGATING = re.compile(
+    r"[ \t]+(?:only|just|limited|necessarily|matter|later|longer|doubt|less|more|exception|afraid|shy"
+    r"|compromising|sacrificing|breaking|losing)\b"
+)
+# "... is not required" after a term, within 40 characters and no comma.
+_NOT_NEEDED = re.compile(
+    rf"(?:\bnot|n{_APOS}t)[ \t]+(?:required|needed|necessary|expected|essential|a must|a requirement)\b"
+)
+_NOT_BETWEEN = re.compile(r"[.;!?,\n]")
+# A term named as a way to reach people, not as a skill: "Questions? Ask us on GitHub",
+# "report bugs via Slack", "follow us on LinkedIn". Matched in folded text, ending at the term.
+_CHANNEL_BEFORE = re.compile(
+    r"\b(?:reach|contact|find|follow|ask|message|ping|join|chat|talk|support|help|questions?|report|file"
+    r"|open|submit|raise|apply|send|email|connect|say hi)\b[^.!?\n]{0,40}?\b(?:on|via|through|in|at|using)"
+    r"(?:[ \t]+(?:our|the|us|my))?[ \t]+$"
+)
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?](?=\s|$))?")
+_CONTEXT_VERBS = r"build|make|help|develop|create|provide|power|sell|serve|run|operate|design|offer|enable"
+_CONTEXT_START = re.compile(
+    r"[ \t*\-\u2022]*(?:(?:at|here at) [\w&.\- ]{1,30}, )?(?:"
+    rf"we(?:{_APOS}re| are)? (?:{_CONTEXT_VERBS})(?:s|ing)?\b"
+    rf"|we(?:{_APOS}re| are) an? |our (?:products?|platform|customers|clients|mission|company|apps?|tools"
+    r"|software|services?|users)\b)",
+    re.IGNORECASE,
+)
+# After the company's own name: "Shelfwise builds inventory software", "Acme is a ...".
+_COMPANY_VERB = re.compile(rf"[ \t]+(?:is|(?:{_CONTEXT_VERBS})s)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PostingTerm:
+    """One key term of a job posting, with how much the posting cares about it.
+
+    `weight` already includes `specificity` (1.0: as specific as terms get; lower for
+    terms most postings name). `notes` say, for people, what shaped the weight.
+    """
+
+    term: str
+    display: str
+    weight: float
+    count: int
+    sections: tuple[str, ...]
+    specificity: float = 1.0
+    notes: tuple[str, ...] = ()
+    position: int = 0  # first occurrence in the posting (-1: the job file's role), for stable orders
+
+
+@dataclass(frozen=True)
+class IgnoredTerm:
+    """A term the posting names but does not ask for, and why ("negated: 'no Kubernetes ...'")."""
+
+    term: str
+    display: str
+    why: str
+
+
+@dataclass(frozen=True)
+class PostingReading:
+    """What a posting asks for (most important first) and what it names without asking."""
+
+    terms: list[PostingTerm]
+    ignored: list[IgnoredTerm]
+
+
+@dataclass(frozen=True)
+class PostingStats:
+    """How many of a profile's postings name each known term (document frequency).
+
+    A term most of the user's own postings name (Python for a data scientist) decides
+    little between them; it is discounted in each (scoring.yaml `specificity`).
+    """
+
+    count: int = 0
+    frequency: Mapping[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, texts: Iterable[str], vocab: Vocabulary) -> PostingStats:
+        frequency: Counter[str] = Counter()
+        count = 0
+        for text in texts:
+            count += 1
+            frequency.update(set(vocab.find(_blank_markup(text))))
+        return cls(count, dict(frequency))
+
+    def share(self, key: str) -> float:
+        """The fraction of the *other* postings naming `key`, for a posting that names it."""
+        if self.count < WEIGHTS.min_postings:
+            return 0.0
+        return max(0, self.frequency.get(key, 0) - 1) / (self.count - 1)
+
+
+def _blank_markup(text: str) -> str:
+    for marker, pattern in _MARKUP:
+        if marker in text:
+            text = pattern.sub(lambda match: " " * len(match.group()), text)
+    return text
+
+
+class _Layout:
+    """Where each position of a posting sits: its section, line, clause and sentence kind."""
+
+    def __init__(self, text: str, company: str) -> None:
+        self.text = text
+        self.starts, self.sections = _sections(text)
+        default, rules = _section_rules()
+        self.title_weight = next((r.weight for r in rules if r.name == "title"), default)
+        context = next((r for r in rules if r.context), None)
+        self.context_name = context.name if context else ""
+        self.context_weight = context.weight if context else 0.0
+        self.line_starts = [0, *accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
+        self.repeated = self._repeated_lines()
+        self.title_line = self._title_line()
+        folded = text.lower() if len(text.lower()) == len(text) else text.translate(_FOLD)
+        self.cues = [m.span() for m in _NEGATION.finditer(folded) if not _NOT_NEGATING.match(folded, m.end())]
+        self.cue_starts = [start for start, _ in self.cues]
+        self.not_needed = [m.span() for m in _NOT_NEEDED.finditer(folded)]
+        self.not_needed_starts = [start for start, _ in self.not_needed]
+        self.folded = folded
+        self.context_spans = self._context_sentences(company)
+
+    def line_of(self, position: int) -> int:
+        return bisect_right(self.line_starts, position) - 1
+
+    def section_at(self, position: int) -> tuple[str, float, bool]:
+        """(section name, weight, whether it is context) for a position."""
+        if self.line_of(position) == self.title_line:
+            return "title", self.title_weight, False
+        name, weight = self.sections[bisect_right(self.starts, position) - 1]
+        if name == self.context_name:
+            return name, weight, True
+        if weight > self.context_weight and self._in_context_sentence(position):
+            return name, self.context_weight, True
+        return name, weight, False
+
+    def _repeated_lines(self) -> set[int]:
+        """Lines that repeat an earlier line word for word (a pasted paragraph twice)."""
+        seen: set[str] = set()
+        repeated = set()
+        for number, line in enumerate(self.text.split("\n")):
+            words = " ".join(line.lower().split()).strip(_BULLET_CHARS)
+            if len(words) >= 20:
+                if words in seen:
+                    repeated.add(number)
+                seen.add(words)
+        return repeated
+
+    def _title_line(self) -> int | None:
+        """The first line, if it comes before any heading and reads like a job title."""
+        lines = self.text.split("\n")
+        first = next((n for n, line in enumerate(lines) if line.strip()), None)
+        if first is None or (len(self.starts) > 1 and self.starts[1] <= self.line_starts[first]):
+            return None
+        line = lines[first].strip().strip("#*_ ")
+        if len(line.split()) > 12 or line.endswith((".", "!", "?", ":", ",")):
+            return None
+        return first
+
+    def _context_sentences(self, company: str) -> list[tuple[int, int]]:
+        """Sentences describing the company: "We build ...", "Our customers ...", "<Company> is ..."."""
+        name = company.strip().lower()
+        spans = []
+        for match in _SENTENCE.finditer(self.text):
+            sentence = match.group()
+            if _CONTEXT_START.match(sentence):
+                spans.append(match.span())
+            elif name:
+                lead = sentence.lstrip(" \t*-\u2022")
+                if lead[: len(name)].lower() == name and _COMPANY_VERB.match(lead, len(name)):
+                    spans.append(match.span())
+        return spans
+
+    def _in_context_sentence(self, position: int) -> bool:
+        spans = self.context_spans
+        index = bisect_right(spans, (position, len(self.text) + 1)) - 1
+        return index >= 0 and spans[index][0] <= position < spans[index][1]
+
+    def _unbroken(self, start: int, end: int) -> bool:
+        """Whether start..end (a few words) lies within one clause."""
+        return _CLAUSE_BREAK.search(self.text, start, end) is None
+
+    def negation(self, start: int, end: int, hit_starts: Sequence[int]) -> str | None:
+        """The clause that negates the term at start..end ("no Kubernetes experience needed"), or None.
+
+        The last cue before the term counts if it is within the window and the same
+        clause, and across commas only when it negates a list of terms ("we don't use
+        Java, Scala or Kotlin"), not a different phrase ("No visa sponsorship, Python
+        required"). A "not required" after the term counts up to the next comma.
+        """
+        before = bisect_left(self.cue_starts, start) - 1
+        if before >= 0:
+            cue_start, cue_end = self.cues[before]
+            if (cue_end <= start and start - cue_start <= WEIGHTS.negation_window
+                    and self._unbroken(cue_end, start) and self._list_reaches(cue_end, start, hit_starts)):
+                return self._clause(cue_start, end)
+        after = bisect_left(self.not_needed_starts, end)
+        if after < len(self.not_needed):
+            phrase_start, phrase_end = self.not_needed[after]
+            if phrase_start - end <= 40 and not _NOT_BETWEEN.search(self.text, end, phrase_start):
+                return self._clause(start, phrase_end)
+        return None
+
+    def channel(self, start: int) -> str | None:
+        """The phrase naming the term at `start` as a way to reach people, or None."""
+        window = max(0, start - 60)
+        match = _CHANNEL_BEFORE.search(self.folded[window:start])
+        if match is None or _NOT_BETWEEN.search(self.text, window + match.start(), start):
+            return None
+        return self._clause(window + match.start(), start)
+
+    def _list_reaches(self, cue_end: int, start: int, hit_starts: Sequence[int]) -> bool:
+        """Whether the text from the cue to the term holds no comma, or only list items that are terms."""
+        between = self.text[cue_end:start]
+        if "," not in between:
+            return True
+        offset = cue_end
+        for piece in between.split(",")[:-1]:
+            low = bisect_left(hit_starts, offset)
+            if low >= len(hit_starts) or hit_starts[low] >= offset + len(piece):
+                return False
+            offset += len(piece) + 1
+        return True
+
+    def _clause(self, start: int, end: int) -> str:
+        """The clause from `start`, at least to `end`, as a short quote."""
+        clause_end = _CLAUSE_BREAK.search(self.text, end)
+        end = clause_end.start() if clause_end else len(self.text)
+        snippet = " ".join(self.text[start:end].split())
+        return snippet if len(snippet) <= 60 else snippet[:59] + "\u2026"
 
 
 @dataclass
@@ -652,46 +1016,126 @@ class _Tally:
     known: bool
     count: int = 0
     best: float = 0.0
+    context: bool = True  # every occurrence so far was context
     sections: list[str] = field(default_factory=list)
 
-    def add(self, section: str, weight: float) -> None:
+    def add(self, section: str, weight: float, context: bool) -> None:
         self.count += 1
-        self.best = max(self.best, weight)
+        if weight > self.best or (weight == self.best and not context):
+            self.best = weight
+        self.context = self.context and context
         if section not in self.sections:
             self.sections.append(section)
 
-    def weight(self) -> float:
-        factor = 1.0 if self.known else _UNKNOWN_FACTOR
-        return round(self.best * (1 + _REPEAT_BONUS * math.log(self.count)) * factor, 6)
+    def weight(self, specificity: float) -> float:
+        factor = 1.0 if self.known else WEIGHTS.unknown_factor
+        repeat = 1 + WEIGHTS.repeat_bonus * math.log(min(self.count, WEIGHTS.max_count))
+        return round(self.best * repeat * factor * specificity, 6)
 
 
-def extract_posting_terms(text: str, vocab: Vocabulary) -> list[PostingTerm]:
+def _specificity(key: str, vocab: Vocabulary, stats: PostingStats | None) -> tuple[float, tuple[str, ...]]:
+    """The term's informativeness factor and what lowered it, for people."""
+    notes = []
+    factor = vocab.background(key)
+    if factor < 1:
+        notes.append(f"common in postings x{factor:g}")
+    share = stats.share(key) if stats is not None else 0.0
+    if share > 0:
+        discount = 1 - WEIGHTS.postings_discount * share
+        notes.append(f"in {share:.0%} of your other postings x{discount:.2f}")
+        factor *= discount
+    return round(max(WEIGHTS.specificity_floor, factor), 6), tuple(notes)
+
+
+def read_posting(
+    text: str,
+    vocab: Vocabulary,
+    *,
+    title: str = "",
+    company: str = "",
+    stats: PostingStats | None = None,
+) -> PostingReading:
+    """Read a posting as a hiring manager would: what the job asks for, and how much.
+
+    Sections come from headings (posting_sections.yaml): the title line weighs most,
+    requirements more than nice-to-have, the company's own description is context at
+    a low weight, benefits and legal text nothing. A term in a negated clause ("we
+    won't use machine learning", "no Kubernetes experience needed") is ignored there;
+    a line repeated word for word counts once; repetition adds only up to a cap.
+    Weights are then scaled by specificity (background commonness and the share of the
+    user's other postings naming the term, from `stats`). `title` (the job file's role)
+    counts as a title line and `company` (its company) marks sentences about it as
+    context and is never a term itself.
+    """
+    text = _blank_markup(text)
+    layout = _Layout(text, company)
+    hits = vocab._hits(text)
+    unknown = _unknown_terms(text, vocab, hits)
+    company_key = vocab.key(company) if company.strip() else None
+    # Unknown words the boilerplate or the company's description uses are names, not skills.
+    names = {key for position, key, _ in unknown if layout.section_at(position)[1] <= layout.context_weight}
+    hit_starts = [hit.start for hit in hits]
+    occurrences = [(hit.start, hit.end, hit.key, "") for hit in hits]
+    occurrences += [(position, position + len(surface), key, surface) for position, key, surface in unknown
+                    if key not in names and key != company_key]
+    tallies: dict[str, _Tally] = {}
+    negated: dict[str, str] = {}  # key -> why it is ignored where it appears
+    if title.strip():
+        for hit in vocab._hits(title):
+            if hit.key not in vocab._stop_keys:
+                tallies.setdefault(hit.key, _Tally(vocab.display(hit.key), -1, True))
+                tallies[hit.key].add("title", layout.title_weight, False)
+    for start, end, key, surface in sorted(occurrences, key=itemgetter(0)):
+        name, weight, context = layout.section_at(start)
+        if weight <= 0 or key in vocab._stop_keys or layout.line_of(start) in layout.repeated:
+            continue
+        clause = layout.negation(start, end, hit_starts)
+        if clause is not None:
+            negated.setdefault(key, f"negated: '{clause}'")
+            continue
+        channel = layout.channel(start)
+        if channel is not None:
+            negated.setdefault(key, f"a channel, not a skill: '{channel}'")
+            continue
+        if key not in tallies:
+            tallies[key] = _Tally(surface or vocab.display(key), start, not surface)
+        tallies[key].add(name, weight, context)
+    return _reading(vocab, tallies, negated, stats)
+
+
+def _reading(vocab: Vocabulary, tallies: Mapping[str, _Tally], negated: Mapping[str, str],
+             stats: PostingStats | None) -> PostingReading:
+    # A term the role's own text rules out ("we won't use machine learning") is not brought
+    # back by the company's description ("we build ML tools"): context never outvotes a negation.
+    tallies = {key: tally for key, tally in tallies.items() if not (tally.context and key in negated)}
+    terms = []
+    for key, tally in tallies.items():
+        specificity, notes = _specificity(key, vocab, stats)
+        if "title" in tally.sections:
+            notes = ("job title", *notes)
+        if tally.context:
+            notes = ("context: describes the company", *notes)
+        terms.append((tally, PostingTerm(key, tally.display, tally.weight(specificity), tally.count,
+                                         tuple(tally.sections), specificity, notes, tally.first)))
+    terms.sort(key=lambda pair: (-pair[1].weight, pair[0].first))
+    ignored = [IgnoredTerm(key, vocab.display(key), why)
+               for key, why in negated.items() if key not in tallies]
+    return PostingReading([term for _, term in terms], ignored)
+
+
+def extract_posting_terms(
+    text: str,
+    vocab: Vocabulary,
+    *,
+    title: str = "",
+    company: str = "",
+    stats: PostingStats | None = None,
+) -> list[PostingTerm]:
     """Key terms of a job posting, most important first (weight desc, then first occurrence).
 
-    Sections are found by headings (posting_sections.yaml): requirements weigh more
-    than nice-to-have; benefits and company boilerplate weigh nothing, so terms found
-    only there are not returned. Stopwords are never returned. Plausible technical
+    The terms of `read_posting` (see there): stopwords are never returned; terms found
+    only in benefits, legal or negated text are not returned; plausible technical
     terms missing from the vocabulary are included (at a discount) so a coverage
     report can name what the profile never mentions.
     """
-    starts, sections = _sections(text)
-
-    def section_at(position: int) -> tuple[str, float]:
-        return sections[bisect_right(starts, position) - 1]
-
-    hits = vocab._hits(text)
-    unknown = _unknown_terms(text, vocab, hits)
-    # An unknown word the boilerplate uses ("About ShopX") is the company or a perk, not a skill.
-    boilerplate = {key for position, key, _ in unknown if section_at(position)[1] <= 0}
-    occurrences = [(hit.start, hit.key, "") for hit in hits]
-    occurrences += [item for item in unknown if item[1] not in boilerplate]
-    tallies: dict[str, _Tally] = {}
-    for position, key, surface in sorted(occurrences, key=lambda item: item[0]):
-        name, weight = section_at(position)
-        if weight <= 0 or key in vocab._stop_keys:
-            continue
-        if key not in tallies:
-            tallies[key] = _Tally(surface or vocab.display(key), position, not surface)
-        tallies[key].add(name, weight)
-    ranked = sorted(tallies.items(), key=lambda item: (-item[1].weight(), item[1].first))
-    return [PostingTerm(key, t.display, t.weight(), t.count, tuple(t.sections)) for key, t in ranked]
+    return read_posting(text, vocab, title=title, company=company, stats=stats).terms

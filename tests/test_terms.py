@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cvsite.terms import PostingTerm, Vocabulary, extract_posting_terms
+from cvsite.terms import PostingTerm, Vocabulary, extract_posting_terms, read_posting
 
 VOCAB = Vocabulary.build()
 FRESH = Vocabulary.build()  # a second build must behave the same (no hidden global state)
@@ -43,7 +43,10 @@ def test_section_weights_order_requirements_over_nice_to_have_over_benefits() ->
     weights = {rule.name: rule.weight for rule in _section_rules()[1]}
     assert weights["requirements"] > weights["nice_to_have"] > 0
     assert weights["responsibilities"] > weights["nice_to_have"]
-    assert weights["benefits"] == weights["company"] == weights["legal"] == 0
+    assert weights["benefits"] == weights["legal"] == weights["not_required"] == 0
+    # the company's own description is context: above nothing, below any real requirement
+    assert 0 < weights["company"] < weights["nice_to_have"]
+    assert weights["title"] > weights["requirements"], "the job title says what the job is"
 
 
 def test_duplicate_form_in_builtin_table_is_refused() -> None:
@@ -342,15 +345,18 @@ def test_requirements_weigh_more_than_nice_to_have() -> None:
 
 def test_benefits_and_boilerplate_only_terms_are_absent() -> None:
     terms = terms_of(POSTING)
-    for name in ("Tableau", "Excel", "Haskell"):
+    for name in ("Tableau", "Haskell"):
         assert k(name) not in terms
     assert "peloton" not in terms and "acme" not in terms
+    excel = terms[k("Excel")]  # "About Acme ... We love Excel": context, at a low weight
+    assert excel.sections == ("company",) and excel.notes[0].startswith("context")
+    assert excel.weight < terms[k("Kubernetes")].weight
 
 
 def test_terms_also_in_benefits_count_only_where_they_matter() -> None:
     python = terms_of(POSTING)[k("Python")]
     assert python.count == 2
-    assert python.sections == ("general", "requirements")
+    assert python.sections == ("title", "requirements")  # "Senior Data Scientist (Python)" leads
 
 
 def test_generic_posting_words_are_never_extracted() -> None:
@@ -393,8 +399,8 @@ def test_order_is_weight_then_first_occurrence() -> None:
     extracted = extract_posting_terms(POSTING, VOCAB)
     keys = [(-t.weight) for t in extracted]
     assert keys == sorted(keys)
-    requirements = [t.term for t in extracted if t.weight == 1.5]
-    assert requirements[:4] == [k("SQL"), k("PostgreSQL"), k("statistics"), k("window functions")]
+    requirements = [t.term for t in extracted if t.weight == 1.5]  # SQL and statistics: common, lower
+    assert requirements[:3] == [k("PostgreSQL"), k("window functions"), k("Snowflake")]
 
 
 def test_posting_terms_are_frozen_records_with_positive_weight() -> None:
@@ -428,10 +434,16 @@ def test_nice_to_have_heading_spellings(heading: str) -> None:
 
 @pytest.mark.parametrize(
     "heading",
-    ["What we offer", "## Benefits & Perks", "Why join us?", "About us", "About Acme Corp:", "**Perks**"],
+    ["What we offer", "## Benefits & Perks", "Why join us?", "**Perks**", "Not required:"],
 )
 def test_zero_weight_heading_spellings(heading: str) -> None:
     assert terms_of(f"{heading}\n- Free Rust and Go courses\n") == {}
+
+
+@pytest.mark.parametrize("heading", ["About us", "About Acme Corp:", "Who we are"])
+def test_company_heading_spellings_give_context(heading: str) -> None:
+    rust = terms_of(f"{heading}\n- Our platform runs on Rust and Go\n")[k("Rust")]
+    assert rust.sections == ("company",) and rust.weight < 0.5
 
 
 @pytest.mark.parametrize(
@@ -549,3 +561,196 @@ def test_key_is_idempotent(term: str) -> None:
 @given(st.text(alphabet=st.characters(max_codepoint=127)))
 def test_key_ignores_ascii_case(term: str) -> None:
     assert VOCAB.key(term.upper()) == VOCAB.key(term.lower())
+
+
+# --- Concept table (concepts.yaml): each family and the traps it could open ------------
+
+
+def test_concept_table_names_only_known_entries() -> None:
+    from cvsite.terms import _concepts
+
+    concepts = _concepts()
+    for _, name, _ in concepts.forms:
+        assert VOCAB.is_known(k(name)), name
+    for terms, to, credit in concepts.related:
+        assert all(VOCAB.is_known(k(name)) for name in (*terms, *to))
+        assert 0 < credit < 1, "partial credit, never a full alias"
+
+
+def test_bad_concept_entries_are_refused() -> None:
+    from cvsite.terms import _TableBuilder
+
+    builder = _TableBuilder()
+    with pytest.raises(ValueError, match="'Nonexistent skill' is not an entry"):
+        builder.add_forms("roles", "Nonexistent skill", ["nonexistent engineer"])
+    with pytest.raises(ValueError, match="'Nothing' is not a known term"):
+        builder.relate(["Nothing"], ["Python"], 0.5)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Wrote 15 design specs and two public incident retros", "Design docs"),
+        ("Wrote 15 design specs and two public incident retros", "Postmortems"),
+        ("blameless post-mortems after every outage", "Postmortems"),
+        ("Role-based access control for 30 services", "Access control"),
+        ("Led the pricing strategy for the new tier", "Pricing"),
+        ("Joined the on call rotation", "On-call"),
+        ("Mentored four junior engineers", "Mentoring"),
+        ("Weekly stakeholder updates for the CFO", "Stakeholder management"),
+    ],
+)
+def test_kinds_of_work_are_found(text: str, name: str) -> None:
+    assert k(name) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We review every design with care",  # "design" and "review" alone are no kind of work
+        "Our hiring process takes two weeks",
+        "Competitive pricing for customers",  # still found, but not "Design docs" or "Access control"
+        "Work authorization required",  # authorization alone is no access control
+    ],
+)
+def test_kinds_of_work_do_not_fire_on_ordinary_words(text: str) -> None:
+    assert not {k("Design docs"), k("Access control"), k("Interviewing"), k("Postmortems")} & found(text)
+
+
+def test_role_nouns_map_to_their_discipline_only_as_a_phrase() -> None:
+    assert found("We are hiring a data engineer") == {k("Data engineering")}
+    assert found("Senior Frontend Developer") == {k("Frontend development")}
+    assert k("Data engineering") not in found("an engineer who loves data")
+    assert k("Machine learning") in found("ML engineer")
+    assert k("Frontend development") not in found("an engineer")
+    assert found("Web Developer") == {k("Web development")}
+    assert k("Web development") not in found("a developer for the web team")
+
+
+def test_word_forms_and_spellings() -> None:
+    assert k("forecast") == k("Forecasting") and k("forecasts") == k("Forecasting")
+    assert k("Ran experiments on pricing") != k("Experimentation")
+    assert k("Experimentation") in found("Ran experiments on the checkout")
+    assert k("Experimentation") not in found("the experiment browser our scientists use")
+    assert k("cost optimisation") == k("Cost optimization") == k("cost optimization")
+    assert k("data visualisations") == k("Data visualization")
+    assert k("Containerisation") == k("containerization")  # an existing pair keeps its owner
+
+
+def test_spelling_twins_never_claim_another_entry() -> None:
+    from cvsite.terms import _spellings
+
+    assert _spellings("optimisation") == ("optimisation", "optimization")
+    assert _spellings("optimize") == ("optimize", "optimise")
+    assert _spellings("size") == ("size",) and _spellings("rise") == ("rise",)
+    assert k("enterprise") == "enterprise"  # a twin is added only for table forms, never to free words
+
+
+def test_related_terms_give_partial_credit_both_ways() -> None:
+    assert k("Amazon RDS") != k("PostgreSQL") and k("EKS") != k("Kubernetes")
+    assert dict(VOCAB.related(k("Amazon RDS")))[k("PostgreSQL")] == 0.5
+    assert dict(VOCAB.related(k("Kubernetes")))[k("Amazon EKS")] == 0.5  # both ways
+    assert dict(VOCAB.related(k("Frontend development")))[k("Full-stack development")] == 0.5
+    assert VOCAB.related(k("Java")) == ()  # Java and JavaScript stay unrelated
+
+
+def test_profile_tags_become_terms_but_not_noise() -> None:
+    vocab = Vocabulary.build(tags=["three-way-match", "x", "team", "go", "12"])
+    assert vocab.key("three-way-match") in set(vocab.find("Three-way match of invoices"))
+    assert not vocab.find("x marks the spot for the team in 12 days")
+    assert not vocab.find("Please react quickly and go the extra mile"), "tag 'go' stays ambiguous"
+    assert vocab.find("Services in Go and Rust") == {vocab.key("Go"): 1, vocab.key("Rust"): 1}
+
+
+# --- Reading a posting: negation, channels, junk ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("posting", "negated"),
+    [
+        ("We won't use machine learning for this.", "machine learning"),
+        ("No Kubernetes experience needed.", "kubernetes"),
+        ("Docker is not required.", "docker"),
+        ("We don’t use Java, Scala or Kotlin.", "kotlin"),
+        ("You don't need to know Rust.", "rust"),
+    ],
+)
+def test_negated_clauses_are_ignored(posting: str, negated: str) -> None:
+    reading = read_posting("Requirements\n- Python\n- " + posting + "\n", VOCAB)
+    assert k(negated) not in {t.term for t in reading.terms}
+    assert k(negated) in {t.term for t in reading.ignored}
+    assert k("Python") in {t.term for t in reading.terms}
+
+
+@pytest.mark.parametrize(
+    "posting",
+    [
+        "Not only Python but also Go.",
+        "Tools including but not limited to Python and Go.",
+        "No visa sponsorship, Python and Go required.",
+        "We do not compromise: Python and Go.",
+        "Python and Go. No remote work.",
+        "Without compromising quality, you will ship Python and Go services.",
+    ],
+)
+def test_negation_stays_in_its_clause(posting: str) -> None:
+    terms = terms_of("Requirements\n- " + posting + "\n")
+    assert {k("Python"), k("Go")} <= set(terms)
+
+
+def test_negated_term_named_again_positively_still_counts() -> None:
+    posting = "Requirements\n- No Kubernetes experience needed at first.\n- You will learn Kubernetes here.\n"
+    assert terms_of(posting)[k("Kubernetes")].count == 1
+
+
+def test_support_channels_are_not_skills() -> None:
+    reading = read_posting("Requirements\n- Go\nQuestions? Ask us on GitHub.\n", VOCAB)
+    assert k("GitHub") not in {t.term for t in reading.terms}
+    assert next(t for t in reading.ignored if t.term == k("GitHub")).why.startswith("a channel")
+    assert k("GitHub") in terms_of("Requirements\n- Experience with GitHub and Go\n")
+
+
+def test_page_metadata_and_markup_never_become_terms() -> None:
+    posting = (
+        '<div class="jobPostingId">W20 KW12 dataLayer HiringOrganizationSchema</div>&nbsp;\n'
+        "Requirements\n- Python, ClickHouse and LightGBM, W20\n"
+        "Apply at https://jobs.example.com/utm_source=Kafka or jobs@example.com\n"
+    )
+    terms = terms_of(posting)
+    assert set(terms) == {k("Python"), k("ClickHouse"), "lightgbm"} | ({k("LightGBM")} & set(terms))
+    assert not {"w20", "kw12", "datalayer", "jobpostingid", "div", "nbsp", "kafka"} & set(terms)
+
+
+def test_title_line_and_role_weigh_most() -> None:
+    posting = "Data Engineer\n\nRequirements\n- Python\n- Airflow\n"
+    terms = extract_posting_terms(posting, VOCAB)
+    assert (terms[0].term, terms[0].sections) == (k("Data engineering"), ("title",))
+    role_only = extract_posting_terms("Requirements\n- Airflow\n", VOCAB, title="Data Engineer")
+    assert role_only[0].term == k("Data engineering") and role_only[0].position == -1
+    assert extract_posting_terms("We need Python and SQL for this role, every day.\n", VOCAB)[0].sections == (
+        "general",), "a first line that is a sentence is no title"
+
+
+def test_specificity_uses_background_and_the_users_other_postings() -> None:
+    from cvsite.terms import PostingStats
+
+    posting = "Requirements\n- Python and Airflow\n"
+    alone = terms_of(posting)
+    assert alone[k("Python")].specificity < 1 == alone[k("Airflow")].specificity
+    others = ["Python and Airflow", "Python", "Python and Go", posting]
+    stats = PostingStats.of(others, VOCAB)
+    shared = {t.term: t for t in extract_posting_terms(posting, VOCAB, stats=stats)}
+    assert shared[k("Python")].weight < alone[k("Python")].weight  # in all three other postings
+    assert shared[k("Airflow")].weight < alone[k("Airflow")].weight  # in one of three
+    assert shared[k("Python")].weight >= 1.5 * 0.3, "never below the floor"
+    few = PostingStats.of(["Python", posting], VOCAB)
+    assert few.share(k("Python")) == 0.0, "two postings are too few to judge"
+
+
+def test_background_commonness_names_known_terms_only() -> None:
+    from cvsite.terms import _commonness
+
+    for name, factor in _commonness():
+        assert VOCAB.is_known(k(name)), f"term_commonness.yaml: {name!r} is not a vocabulary term"
+        assert 0 < factor < 1
+    assert VOCAB.background(k("Python")) < VOCAB.background(k("Docker")) < VOCAB.background(k("Airflow")) == 1

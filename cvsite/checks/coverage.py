@@ -32,6 +32,8 @@ def check_keyword_coverage(ws: Workspace) -> list[Problem]:
         terms = extract_posting_terms(ws.postings.get(slug, ""), vocab)
         if len(terms) < int(settings["min_terms"]):
             continue
+        # A keyword screen reads requirement strength; how common a term is does not matter to it.
+        terms.sort(key=lambda t: (-strength(t), t.position))
         missing = [t for t in terms if not mentioned(t, keys, text)]
         share = coverage(terms, missing)
         if share < float(settings["min_coverage"]):
@@ -66,6 +68,11 @@ def mentioned(term: PostingTerm, keys: set[str], text: str) -> bool:
     return re.search(rf"(?<![\w.+#-]){word}(?![\w+#]|\.\w)", text) is not None
 
 
+def strength(term: PostingTerm) -> float:
+    """How much the posting asks for a term: its weight before the specificity discount."""
+    return term.weight / term.specificity
+
+
 def coverage(terms: list[PostingTerm], missing: list[PostingTerm]) -> float:
-    total = sum(t.weight for t in terms)
-    return 1 - sum(t.weight for t in missing) / total if total else 1.0
+    total = sum(map(strength, terms))
+    return 1 - sum(map(strength, missing)) / total if total else 1.0

@@ -14,10 +14,12 @@ The work splits in two so that many jobs stay cheap:
 
 An item's score is the sum of the distinct terms it matches, each weighted by
 the job (tag weight, posting term weight) and by where in the item it was
-found, plus a small prior (featured, recency). The prior is scaled per job to
-stay below half the smallest real match, so it breaks near-ties and can never
-lift an unmatched item over a matched one. The result is a `TailoredCV`:
-renderers consume it and never re-rank.
+found (or, for a posting term the item does not name, partly through a related
+term it does), plus a small prior (featured, recency). The prior is scaled per
+job to stay below half the smallest real match, so it breaks near-ties and can
+never lift an unmatched item over a matched one. The result is a `TailoredCV`:
+renderers consume it and never re-rank. `cvsite.tailor.spec` states the same
+rules plainly; a hypothesis test holds this module to it.
 """
 
 from __future__ import annotations
@@ -55,22 +57,21 @@ from cvsite.tailored import (
     TailoredCV,
     TailoredSection,
 )
-from cvsite.terms import PostingTerm, Vocabulary, extract_posting_terms
+from cvsite.terms import IgnoredTerm, PostingReading, PostingStats, PostingTerm, Vocabulary, read_posting
+from cvsite.weights import WEIGHTS
 
 DEFAULT_ORDER = ("experience", "projects", "contributions", "skills", "education", "languages")
 
-# Where a term is found says how central it is to the item.
-FIELD_WEIGHT = {"title": 1.0, "tags": 1.0, "text": 0.8, "highlights": 0.6}
-# A job's tag weight found only in an item's text counts half: the tag is the user's own word.
-TEXT_TAG_FACTOR = 0.5
-# Priors only break near-ties; `_prior_scale` keeps them below any real match of the job.
-FEATURED_PRIOR = 0.05
-RECENCY_PRIOR = 0.04
-RECENCY_YEARS = 10
-MAX_PRIOR = FEATURED_PRIOR + RECENCY_PRIOR
-SECTION_TOP = 3  # a section's relevance is the sum of its best few matches
-DIGITS = 4  # scores and reason weights are rounded, so equal inputs print equal numbers
-UNIT = 10**DIGITS
+# Short names for the constants of cvsite/data/scoring.yaml, used in the hot loops.
+FIELD_WEIGHT = dict(WEIGHTS.fields)
+TEXT_TAG_FACTOR = WEIGHTS.text_tag_factor
+FEATURED_PRIOR = WEIGHTS.featured_prior
+RECENCY_PRIOR = WEIGHTS.recency_prior
+RECENCY_YEARS = WEIGHTS.recency_years
+MAX_PRIOR = WEIGHTS.max_prior
+SECTION_TOP = WEIGHTS.section_top
+DIGITS = WEIGHTS.digits
+UNIT = WEIGHTS.unit
 
 _T = TypeVar("_T")
 _When = tuple[int, tuple[int, int, int], tuple[int, int, int]]
@@ -89,6 +90,8 @@ class IndexedItem:
     highlight_terms: list[tuple[str, ...]]  # per highlight, text terms and tags, in order
     highlight_tags: list[frozenset[str]]
     prior: float  # before the job's scale; rounded down so scaling never rounds it up
+    # terms the item does not name but a related one it names partly stands for: key -> (weight, source)
+    related: dict[str, tuple[float, str]] = field(default_factory=dict)
     bullet_keys: frozenset[str] = frozenset()  # every term of every highlight
     bullets: list[RankedHighlight] = field(default_factory=list)  # unscored, shared by every job
 
@@ -107,6 +110,7 @@ class Index:
     profile: Profile
     vocab: Vocabulary
     items: list[IndexedItem]
+    stats: PostingStats = field(default_factory=PostingStats)  # the profile's postings, for specificity
     postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
     excludable: dict[str, list[int]] = field(default_factory=dict)  # tag key -> items it excludes
     highlight_tagged: dict[str, list[int]] = field(default_factory=dict)  # tag key -> items, by bullet tags
@@ -119,8 +123,11 @@ class Index:
     _memo: dict[tuple[object, ...], object] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def build(cls, profile: Profile, today: date | None = None) -> Index:
-        vocab = Vocabulary.build(profile.aliases, [(s.name, s.aliases) for s in profile.skills])
+    def build(cls, profile: Profile, today: date | None = None, postings: Iterable[str] = ()) -> Index:
+        """Read the profile once. `postings` are the texts of all its jobs' postings: a term
+        most of them name is discounted in each (see `cvsite.terms.PostingStats`)."""
+        tags = [tag for section in ITEM_TYPES for item in profile.section(section) for tag in _all_tags(item)]
+        vocab = Vocabulary.build(profile.aliases, [(s.name, s.aliases) for s in profile.skills], tags)
         year = (today or _reference_date(profile)).year
         key = cache(vocab.key)  # tags repeat across items; the vocabulary is immutable
         items = [
@@ -128,7 +135,7 @@ class Index:
             for section in ITEM_TYPES
             for position, item in enumerate(profile.section(section))
         ]
-        index = cls(profile, vocab, items)
+        index = cls(profile, vocab, items, PostingStats.of(postings, vocab))
         postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         excludable: dict[str, list[int]] = defaultdict(list)
         highlight_tagged: dict[str, list[int]] = defaultdict(list)
@@ -140,6 +147,8 @@ class Index:
             for key, weight in entry.terms.items():
                 postings[key].append((number, weight))
                 tag_holders[key][key not in entry.tag_keys].append(number)  # [0]: as a tag, [1]: in text
+                found_groups[key].setdefault(weight, []).append(number)
+            for key, (weight, _) in entry.related.items():
                 found_groups[key].setdefault(weight, []).append(number)
             # A skill is excluded by its own name as well as its tags: `exclude: [react]`.
             for key in entry.terms if entry.section == "skills" else entry.tag_keys:
@@ -170,6 +179,26 @@ class Index:
         except KeyError:
             value = self._memo[key] = make()
             return value
+
+
+def _all_tags(item: Item) -> list[str]:
+    """The item's own tags and its bullets' tags: the user's words for what it is about."""
+    return [*item.tags, *(tag for h in _field(item, "highlights") or [] for tag in h.tags)]  # type: ignore[attr-defined]
+
+
+def related_terms(vocab: Vocabulary, terms: Mapping[str, float]) -> dict[str, tuple[float, str]]:
+    """Terms the item does not name that one it names partly stands for (concepts.yaml
+    `related`): key -> (its weight, the item's term it comes through). The best source
+    wins; ties go to the first key in sorted order, so the result never depends on order."""
+    found: dict[str, tuple[float, str]] = {}
+    for source in sorted(terms):
+        for key, credit in vocab.related(source):
+            if key in terms:
+                continue
+            weight = round(terms[source] * credit, DIGITS)
+            if weight > found.get(key, (0.0, ""))[0]:
+                found[key] = (weight, source)
+    return found
 
 
 def _field(item: Item, name: str) -> object:
@@ -213,7 +242,8 @@ def _index_item(vocab: Vocabulary, key: Callable[[str], str], section: str, posi
         add(found, FIELD_WEIGHT["highlights"])
     prior = math.floor(_prior(item, year) * 10**DIGITS) / 10**DIGITS
     return IndexedItem(section, position, item, terms, base, frozenset(tag_keys), highlight_terms,
-                       highlight_tags, prior, frozenset().union(*highlight_terms), bullets)
+                       highlight_tags, prior, related_terms(vocab, terms),
+                       frozenset().union(*highlight_terms), bullets)
 
 
 def _title_text(item: Item) -> str:
@@ -259,20 +289,29 @@ class JobTerms:
     posting: list[PostingTerm]
     excluded: frozenset[str]
     as_written: dict[str, str] = field(default_factory=dict)  # excluded key -> the job's own tag
+    ignored: list[IgnoredTerm] = field(default_factory=list)  # named by the posting, not asked for
 
     @classmethod
-    def of(cls, job: Job, posting_text: str, vocab: Vocabulary) -> JobTerms:
+    def of(cls, job: Job, posting_text: str, vocab: Vocabulary,
+           stats: PostingStats | None = None) -> JobTerms:
+        """The job's tag weights and exclusions, and its posting read with the job's role as
+        its title line and its company's sentences as context."""
         tags: dict[str, float] = {}
         for tag, weight in job.tags.items():
             key = vocab.key(tag)
             tags[key] = tags.get(key, 0.0) + weight
         as_written = {vocab.key(tag): tag for tag in reversed(job.exclude)}
-        return cls(tags, extract_posting_terms(posting_text, vocab), frozenset(as_written), as_written)
+        reading = read_posting(posting_text, vocab, title=job.role, company=job.company, stats=stats)
+        return cls(tags, reading.terms, frozenset(as_written), as_written, reading.ignored)
+
+    @property
+    def reading(self) -> PostingReading:
+        return PostingReading(self.posting, self.ignored)
 
 
 def tailor_all(workspace: Workspace, slugs: list[str] | None = None) -> dict[str | None, TailoredCV]:
     """The general CV (key None) and one tailored CV per job, sharing one index."""
-    index = Index.build(workspace.profile)
+    index = Index.build(workspace.profile, postings=workspace.postings.values())
     chosen = slugs if slugs is not None else list(workspace.jobs)
     result: dict[str | None, TailoredCV] = {None: tailor_with(index, None, None, "")}
     for slug in chosen:
@@ -282,7 +321,7 @@ def tailor_all(workspace: Workspace, slugs: list[str] | None = None) -> dict[str
 
 def tailor(workspace: Workspace, slug: str | None) -> TailoredCV:
     """The CV for one job (or the general CV when `slug` is None)."""
-    index = Index.build(workspace.profile)
+    index = Index.build(workspace.profile, postings=workspace.postings.values())
     if slug is None:
         return tailor_with(index, None, None, "")
     return tailor_with(index, slug, workspace.jobs[slug], workspace.postings.get(slug, ""))
@@ -296,7 +335,7 @@ def tailor_with(index: Index, slug: str | None, job: Job | None, posting: str) -
         sections = [_general_section(index, name) for name in SECTIONS]
         ordered = _order_sections([s for s in sections if s.items], None)
         return _cv(profile, slug, None, person, ordered, [], [], None)
-    scoring = _Scoring.of(index, JobTerms.of(job, posting, index.vocab), job)
+    scoring = _Scoring.of(index, JobTerms.of(job, posting, index.vocab, index.stats), job)
     excluded = [scoring.excluded_item(number) for number in sorted(scoring.excluded)]
     mentioned = scoring.mentioned()
     for name in SECTIONS:
@@ -306,11 +345,12 @@ def tailor_with(index: Index, slug: str | None, job: Job | None, posting: str) -
     ordered = _order_sections(list(scoring.shown.values()), job)
     matched_skills = scoring.matched_skills(mentioned["skills"])
     coverage = Coverage(partial(_coverage, scoring, ordered, person), recognised=len(scoring.wants.posting))
-    return _cv(profile, slug, job, person, ordered, excluded, matched_skills, coverage)
+    return _cv(profile, slug, job, person, ordered, excluded, matched_skills, coverage, scoring.wants.reading)
 
 
 def _cv(profile: Profile, slug: str | None, job: Job | None, person: Person, sections: list[TailoredSection],
-        excluded: list[RankedItem], matched_skills: list[str], coverage: Coverage | None) -> TailoredCV:
+        excluded: list[RankedItem], matched_skills: list[str], coverage: Coverage | None,
+        reading: PostingReading | None = None) -> TailoredCV:
     return TailoredCV(
         slug=slug,
         person=person,
@@ -324,6 +364,7 @@ def _cv(profile: Profile, slug: str | None, job: Job | None, person: Person, sec
         paper=(job.pdf.paper if job and job.pdf.paper else profile.pdf.paper) or "a4",
         max_pages=(job.pdf.max_pages if job and job.pdf.max_pages else profile.pdf.max_pages),
         listed=job.listed if job else True,
+        reading=reading,
     )
 
 
@@ -385,7 +426,8 @@ class _Scoring:
                 if i not in positions:
                     for key in found:
                         terms[key] = max(terms.get(key, 0.0), FIELD_WEIGHT["highlights"])
-            hidden_reasons[number] = _item_reasons(index.vocab, terms, entry.tag_keys, wants)
+            hidden_reasons[number] = _item_reasons(index.vocab, terms, entry.tag_keys, wants,
+                                                   related=related_terms(index.vocab, terms))
             totals[number] = sum(_units(r.weight) for r in hidden_reasons[number])
         for number in excluded:
             totals.pop(number, None)
@@ -501,7 +543,7 @@ class _Scoring:
         prior = self.prior_of(entry)
         if ranked.number in self.hidden_reasons:
             return self.hidden_reasons[ranked.number] + ([prior] if prior else [])  # type: ignore[index]
-        return _item_reasons(self.index.vocab, entry.terms, entry.tag_keys, self.wants, prior)
+        return _item_reasons(self.index.vocab, entry.terms, entry.tag_keys, self.wants, prior, entry.related)
 
     def kept_bullets(self, number: int) -> tuple[int, ...] | None:
         """The positions of the bullets `_rank_highlights` keeps, without making them; None: all."""
@@ -717,8 +759,11 @@ def _totals(index: Index, wants: JobTerms) -> dict[int, int]:
 
 
 def _item_reasons(vocab: Vocabulary, terms: Mapping[str, float], tag_keys: frozenset[str],
-                  wants: JobTerms, prior: Reason | None = None) -> list[Reason]:
-    """Why an item matches: the gain of each job tag and posting term it has, then its prior."""
+                  wants: JobTerms, prior: Reason | None = None,
+                  related: Mapping[str, tuple[float, str]] | None = None) -> list[Reason]:
+    """Why an item matches: the gain of each job tag and posting term it has (directly, or
+    partly through a related term: `related`), then its prior."""
+    related = related or {}
     reasons = []
     for key, weight in wants.tags.items():
         if key in terms:
@@ -726,9 +771,16 @@ def _item_reasons(vocab: Vocabulary, terms: Mapping[str, float], tag_keys: froze
             if gain:
                 reasons.append(Reason("tag", vocab.display(key), gain))
     for term in wants.posting:
-        gain = round(term.weight * terms.get(term.term, 0.0), DIGITS)
+        if term.term in terms:
+            gain, note = round(term.weight * terms[term.term], DIGITS), posting_note(term)
+        elif term.term in related:
+            found, source = related[term.term]
+            gain = round(term.weight * found, DIGITS)
+            note = posting_note(term, f"partial: through {vocab.display(source)}")
+        else:
+            continue
         if gain:
-            reasons.append(Reason("posting", term.display, gain))
+            reasons.append(Reason("posting", term.display, gain, note))
     if prior:
         reasons.append(prior)
     return reasons
@@ -747,8 +799,14 @@ def _highlight_reasons(vocab: Vocabulary, wants: JobTerms) -> dict[str, list[Rea
             table[key].append(Reason("tag", vocab.display(key), round(weight, DIGITS)))
     for term in wants.posting:
         if round(term.weight, DIGITS):
-            table[term.term].append(Reason("posting", term.display, round(term.weight, DIGITS)))
+            table[term.term].append(Reason("posting", term.display, round(term.weight, DIGITS),
+                                           posting_note(term)))
     return dict(table)
+
+
+def posting_note(term: PostingTerm, *more: str) -> str:
+    """What shaped a posting term's weight, for `Reason.note`: "job title; common in postings x0.5"."""
+    return "; ".join([*more, *term.notes])
 
 
 def _prior_scale(totals: Iterable[int]) -> float:
