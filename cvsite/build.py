@@ -56,13 +56,14 @@ class BuildResult:
     pdfs_rendered: int = 0
     pdfs_reused: int = 0
     pdfs_stale: int = 0  # kept from an earlier build by --no-pdf, though their content changed
-    dropped: list[str] = field(default_factory=list)
+    cut: dict[str, list[str]] = field(default_factory=dict)  # per page label, what its PDF cut to fit
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def summary(self) -> str:
         stale = f", {self.pdfs_stale} out of date (--no-pdf)" if self.pdfs_stale else ""
-        dropped = f", {len(self.dropped)} item(s) dropped to fit pages" if self.dropped else ""
+        total = sum(map(len, self.cut.values()))
+        dropped = f", {total} cut to fit pages" if total else ""
         pdfs = self.pdfs_rendered + self.pdfs_reused + self.pdfs_stale
         return (f"Built {self.pages} page(s) and {pdfs} PDF(s) "
                 f"({self.pdfs_rendered} rendered, {self.pdfs_reused} reused{stale}{dropped}) "
@@ -233,8 +234,18 @@ def _plan_pdf(build: _Build, pdf: bool, task: tuple[PageJob, str, str],
 
 def _report(result: BuildResult, page: PageJob, notes: dict[str, list[str]]) -> None:
     label = page.slug or "general CV"
-    result.dropped += [f"{label}: {d}" for d in notes.get("dropped", [])]
+    if notes.get("cut"):
+        result.cut[label] = notes["cut"]
+    if notes.get("cut_entries"):
+        result.warnings.append(f"{label}: {cut_entries_message(notes['cut_entries'])}")
     result.warnings += [f"{label}: {w}" for w in notes.get("warnings", [])]
+
+
+def cut_entries_message(entries: list[str]) -> str:
+    """The warning when the page limit forces whole entries out (`build` and `check` say the same)."""
+    listed = ", ".join(entries[:4]) + (f" and {len(entries) - 4} more" if len(entries) > 4 else "")
+    return (f"pdf.max_pages cuts {len(entries)} whole entr{'y' if len(entries) == 1 else 'ies'} "
+            f"from the PDF: {listed}")
 
 
 def _pages(index: Index, workspace: Workspace, general: TailoredCV,
@@ -453,7 +464,8 @@ def _collect(build: _Build, tasks: list[tuple[PageJob, str, str]], outcomes: Ite
         if isinstance(outcome, list):
             raise CvsiteError(outcome)
         build.write(path, outcome.data, key)
-        notes = {k: v for k, v in (("dropped", outcome.dropped), ("warnings", outcome.warnings)) if v}
+        notes = {k: v for k, v in (("cut", outcome.cut), ("cut_entries", outcome.cut_entries),
+                                   ("warnings", outcome.warnings)) if v}
         if notes:
             build.manifest.notes[path] = notes
         build.result.pdfs_rendered += 1

@@ -122,8 +122,12 @@ def build(directory: Path, out: Path | None, jobs: tuple[str, ...], no_pdf: bool
     with _pdf_progress(verbose) as progress:
         result = build_site(directory, out, jobs, pdf=not no_pdf, base_url=base_url, strict=strict,
                             force=force, progress=progress)
-    for line in result.dropped if verbose > 0 else ():
-        click.echo(f"dropped to fit: {line}", err=True)
+    for label, cut in result.cut.items() if verbose >= 0 else ():
+        if verbose > 0:
+            click.echo(f"{label}: cut to fit the page limit:", err=True)
+            click.echo("\n".join(f"  - {line}" for line in cut), err=True)
+        else:
+            click.echo(f"{label}: {len(cut)} cut to fit the page limit (-v lists them)", err=True)
     echo_warnings(result.warnings)
     click.echo(result.summary(), err=True)
 

@@ -64,15 +64,28 @@ class ContactLink:
 
 @dataclass
 class Entry:
-    """One item as a template shows it: highlights already cut to what fits."""
+    """One item as a template shows it: bullets and details already cut to what fits.
+
+    `bullets` pairs each bullet shown with its `data-key`; `cut` names the
+    details the PDF fitting left out ("summary", "did"), see `shows`.
+    """
 
     key: str
     ranked: RankedItem
-    highlights: list[str]
+    bullets: list[tuple[str, str]]
+    cut: frozenset[str] = frozenset()
 
     @property
     def item(self) -> Any:
         return self.ranked.item
+
+    @property
+    def highlights(self) -> list[str]:
+        return [text for _, text in self.bullets]
+
+    def shows(self, part: str) -> bool:
+        """Whether the detail `part` of the item is shown (it may still be empty)."""
+        return part not in self.cut
 
     @property
     def kind(self) -> str:
@@ -100,8 +113,20 @@ class SectionView:
     skill_groups: list[SkillGroup] = field(default_factory=list)
 
 
-# What the PDF fitting leaves out: ("item", section, index) or ("highlight", section, index, h).
+# What the PDF fitting cuts: ("item", section, index), ("highlight", section, index, h),
+# ("detail", section, index, part) or ("about", paragraph).
 DropKey = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    key: str
+    text: str
+
+
+def summary_paragraphs(summary: str | None) -> list[str]:
+    """About's Markdown split into its paragraphs (blocks between blank lines)."""
+    return [p.strip() for p in re.split(r"\n[ \t]*\n", summary or "") if p.strip()]
 
 
 def render_page(cv: TailoredCV, page: PageContext) -> str:
@@ -146,15 +171,19 @@ def template_context(
     """Everything page.html, cv.html and 404.html can use.
 
     cv, person, job, company, lang, t (the Locale), sections (SectionView list,
-    in tailored order, empty ones left out), contacts (ContactLink list),
+    in tailored order, empty ones left out), about (the summary's paragraphs
+    shown, each with its key), contacts (ContactLink list),
     matched_skills, meta (title, subject, description, keywords, author),
     jsonld, theme, and the helpers asset(name), md(text), md_inline(text),
     when(item) and host(url). The callers add page, pdf_href, canonical, home,
     paper_size and page_counter where they apply.
-    `drops` leaves out what the PDF fitting chose to drop.
+    `drops` leaves out what the PDF fitting chose to cut.
     """
     loc = load_locale(cv.language)
-    sections = [_section_view(cv, index, loc, set(drops)) for index in range(len(cv.sections))]
+    cut = set(drops)
+    sections = [_section_view(cv, index, loc, cut) for index in range(len(cv.sections))]
+    about = [Paragraph(f"about-{n}", text) for n, text in enumerate(summary_paragraphs(cv.person.summary))
+             if ("about", n) not in cut]
     return {
         "cv": cv,
         "person": cv.person,
@@ -163,6 +192,7 @@ def template_context(
         "lang": loc.code,
         "t": loc,
         "sections": [s for s in sections if s.entries],
+        "about": about,
         "contacts": contact_links(cv.person.contact),
         "matched_skills": list(cv.matched_skills),
         "meta": page_meta(cv, loc),
@@ -287,9 +317,12 @@ def _section_view(cv: TailoredCV, index: int, loc: Locale, drops: set[DropKey]) 
     for position, ranked in enumerate(section.items):
         if ("item", section.name, position) in drops:
             continue
+        key = f"{section.name}-{position}"
         texts = [h.text for h in getattr(ranked.item, "highlights", [])]
-        kept = [t for h, t in enumerate(texts) if ("highlight", section.name, position, h) not in drops]
-        entries.append(Entry(f"{section.name}-{position}", ranked, kept))
+        kept = [(f"{key}-h{h}", t) for h, t in enumerate(texts)
+                if ("highlight", section.name, position, h) not in drops]
+        cut = frozenset(k[3] for k in drops if k[0] == "detail" and k[1:3] == (section.name, position))
+        entries.append(Entry(key, ranked, kept, cut))
     view = SectionView(section.name, loc.section(section.name), entries)
     if section.name == "skills":
         view.skill_groups = _skill_groups(entries, set(cv.matched_skills))
