@@ -163,6 +163,9 @@ SPILL = 0.15
 FILL = 0.10
 # Share of a page a page break may move when content before it changes: kept free per break.
 BREAK_SHIFT = 0.06
+# Heights measured add up to less than restoring them costs (margins, chip lines): refill
+# counts each restored candidate this much taller.
+REFILL_MARGIN = 1.2
 # Points kept free when refilling, for the line-height rounding of page breaks.
 SLACK = 12.0
 
@@ -277,7 +280,13 @@ class Heights:
         for c in candidates:
             if c.key[0] == "item":
                 self.sections[c.key[1]] = self.sections.get(c.key[1], 0) + 1
-        self.headings = {name: extents.get(f"heading-{name}", 0.0) for name in self.sections}
+        entries: dict[str, float] = {}
+        for c in candidates:
+            if c.key[0] == "item":
+                entries[c.key[1]] = entries.get(c.key[1], 0.0) + extents.get(data_key(c.key), 0.0)
+        # What a section takes beyond its entries: its heading and margins.
+        self.headings = {name: max(0.0, extents.get(f"section-{name}", 0.0) - entries[name])
+                         for name in self.sections}
 
     def freed(self, cut: list[Candidate]) -> list[float]:
         """What each candidate of `cut` frees, cut in that order."""
@@ -354,13 +363,17 @@ def _cut_to(target: int, order: list[Candidate], freed: list[float], full: Any,
     """Cut a prefix of `order` until the CV fits `target` pages; None if `give_up`
     and that would cost a protected entry."""
     document, count, attempt = full, 0, 0
+    boundary = next((n for n, c in enumerate(order) if c.protected), len(order))
     while len(document.pages) > target:
         if count == len(order):
             raise CvsiteError(f"the CV does not fit in {target} page(s) even without every item")
         need = _overflow(document, target) * 2 ** attempt + SLACK
-        count = _prefix_freeing(freed, count, need)
-        if give_up and any(c.protected for c in order[:count]):
+        wanted = _prefix_freeing(freed, count, need)
+        if wanted > boundary and give_up:
             return None
+        # Heights add up to less than a cut frees (margins, lines shared by chips), so before
+        # cutting a role or a degree, see whether cutting everything else is enough.
+        count = boundary if count < boundary < wanted else wanted
         document, attempt = renderer.layout(order[:count]), attempt + 1
     return document, order[:count]
 
@@ -392,10 +405,12 @@ def _refill(target: int, document: Any, cut: list[Candidate], heights: Heights,
         if candidate.parent in {c.key for c in kept}:
             continue  # a part shows only with its entry
         smaller = [c for c in kept if c is not candidate]
-        cost = sum(heights.freed(kept)) - sum(heights.freed(smaller))
+        cost = (sum(heights.freed(kept)) - sum(heights.freed(smaller))) * REFILL_MARGIN
         if cost <= room:
             room -= cost
             kept = smaller
+        elif candidate.protected:
+            break  # nothing less relevant comes back while a role or a degree stays out
     if len(kept) == len(cut):
         return document, cut
     refilled = renderer.layout(kept)
@@ -415,7 +430,7 @@ def data_key(key: DropKey) -> str:
 
 def _box_extents(document: Any) -> dict[str, float]:
     """The page height each element carrying a data-key takes up, summed over the
-    pages it is split across; and each section heading's, as `heading-<section>`.
+    pages it is split across; and each whole section's, as `section-<name>`.
 
     A block spans its line, so its height is what cutting it frees. An inline
     chip shares a line with others: cutting it frees its share of that line
@@ -429,8 +444,8 @@ def _box_extents(document: Any) -> dict[str, float]:
         for box, inline in _keyed(root):
             element = box.element
             key = element.get("data-key")
-            if element.tag == "h2" and element.get("id"):
-                key = f"heading-{element.get('id')}"
+            if element.tag == "section" and element.get("aria-labelledby"):
+                key = f"section-{element.get('aria-labelledby')}"
             if key and key not in seen and hasattr(box, "margin_height"):
                 seen.add(key)  # the outermost box; anonymous children share the element
                 share = min(1.0, box.margin_width() / line_width) if inline else 1.0
