@@ -236,7 +236,7 @@ def _report(result: BuildResult, page: PageJob, notes: dict[str, list[str]]) -> 
     label = page.slug or "general CV"
     if notes.get("cut"):
         result.cut[label] = notes["cut"]
-    if notes.get("cut_entries"):
+    if notes.get("cut_entries") and page.slug:  # the general CV shows everything; `-v` lists its cuts
         result.warnings.append(f"{label}: {cut_entries_message(notes['cut_entries'])}")
     result.warnings += [f"{label}: {w}" for w in notes.get("warnings", [])]
 
@@ -244,7 +244,7 @@ def _report(result: BuildResult, page: PageJob, notes: dict[str, list[str]]) -> 
 def cut_entries_message(entries: list[str]) -> str:
     """The warning when the page limit forces whole entries out (`build` and `check` say the same)."""
     listed = ", ".join(entries[:4]) + (f" and {len(entries) - 4} more" if len(entries) > 4 else "")
-    return (f"pdf.max_pages cuts {len(entries)} whole entr{'y' if len(entries) == 1 else 'ies'} "
+    return (f"the page limit cuts {len(entries)} whole entr{'y' if len(entries) == 1 else 'ies'} "
             f"from the PDF: {listed}")
 
 
