@@ -119,6 +119,28 @@ DropKey = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """One of the job's strongest achievements, shown first: a bullet and the role it belongs to.
+
+    `key` is the bullet's data-key (fitting measures and cuts it like any bullet);
+    `anchor` is the id it links to: the bullet itself on the page, the role in the
+    PDF, where the bullet is shown only here.
+    """
+
+    key: str
+    text: str
+    role: str
+    org: str
+    anchor: str
+    score: float
+
+
+# How many achievements lead a job's page and PDF, and at most how many from one role.
+EVIDENCE_COUNT = 3
+EVIDENCE_PER_ROLE = 2
+
+
+@dataclass(frozen=True)
 class Paragraph:
     key: str
     text: str
@@ -167,21 +189,28 @@ def template_context(
     theme: Theme,
     asset: Callable[[str], str],
     drops: Collection[DropKey] = (),
+    for_print: bool = False,
 ) -> dict[str, Any]:
     """Everything page.html, cv.html and 404.html can use.
 
     cv, person, job, company, lang, t (the Locale), sections (SectionView list,
     in tailored order, empty ones left out), about (the summary's paragraphs
-    shown, each with its key), contacts (ContactLink list),
+    shown, each with its key), evidence (the job's strongest achievements, to
+    show first), contacts (ContactLink list),
     matched_skills, meta (title, subject, description, keywords, author),
     jsonld, theme, and the helpers asset(name), md(text), md_inline(text),
     when(item) and host(url). The callers add page, pdf_href, canonical, home,
     paper_size and page_counter where they apply.
-    `drops` leaves out what the PDF fitting chose to cut.
+    `drops` leaves out what the PDF fitting chose to cut. `for_print` (the PDF)
+    shows the evidence bullets only up front, not again in their role, and
+    prints each link's address after it, for readers of paper.
     """
     loc = load_locale(cv.language)
     cut = set(drops)
     sections = [_section_view(cv, index, loc, cut) for index in range(len(cv.sections))]
+    evidence = top_evidence(cv, sections, apart=for_print)
+    if for_print:
+        _set_apart(sections, {e.key for e in evidence})
     about = [Paragraph(f"about-{n}", text) for n, text in enumerate(summary_paragraphs(cv.person.summary))
              if ("about", n) not in cut]
     return {
@@ -193,6 +222,7 @@ def template_context(
         "t": loc,
         "sections": [s for s in sections if s.entries],
         "about": about,
+        "evidence": evidence,
         "contacts": contact_links(cv.person.contact),
         "matched_skills": list(cv.matched_skills),
         "meta": page_meta(cv, loc),
@@ -208,6 +238,7 @@ def template_context(
         "canonical": None,
         "home": None,
         "page_counter": Markup(""),
+        "for_print": for_print,
     }
 
 
@@ -327,6 +358,39 @@ def _section_view(cv: TailoredCV, index: int, loc: Locale, drops: set[DropKey]) 
     if section.name == "skills":
         view.skill_groups = _skill_groups(entries, set(cv.matched_skills))
     return view
+
+
+def top_evidence(cv: TailoredCV, sections: list[SectionView], apart: bool = False) -> list[Evidence]:
+    """The job's most relevant role bullets shown, best first: at most EVIDENCE_PER_ROLE
+    from one role, only bullets that match the job, none for the general CV."""
+    if cv.is_general:
+        return []
+    found = []
+    for view in sections:
+        if view.name != "experience":
+            continue
+        for entry in view.entries:
+            scores = [h.score for h in entry.ranked.highlights]
+            for key, text in entry.bullets:
+                index = int(key.rsplit("-h", 1)[1])
+                score = scores[index] if index < len(scores) else 0.0
+                if score > 0:
+                    found.append(Evidence(key, text, entry.item.role, entry.item.org,
+                                          entry.key if apart else key, score))
+    found.sort(key=lambda e: -e.score)  # stable: ties keep CV order
+    chosen: list[Evidence] = []
+    for evidence in found:
+        role = evidence.key.rsplit("-h", 1)[0]
+        if sum(e.key.rsplit("-h", 1)[0] == role for e in chosen) < EVIDENCE_PER_ROLE:
+            chosen.append(evidence)
+    return chosen[:EVIDENCE_COUNT]
+
+
+def _set_apart(sections: list[SectionView], keys: set[str]) -> None:
+    """Leave the bullets shown up front out of their roles (the PDF reads them once)."""
+    for view in sections:
+        for entry in view.entries:
+            entry.bullets = [(key, text) for key, text in entry.bullets if key not in keys]
 
 
 def _skill_groups(entries: list[Entry], matched: set[str]) -> list[SkillGroup]:

@@ -313,7 +313,8 @@ class _Renderer:
         self.layouts = 0
 
     def html(self, drops: frozenset[DropKey]) -> str:
-        context = template_context(self.cv, self.theme, asset=lambda name: name, drops=drops)
+        context = template_context(self.cv, self.theme, asset=lambda name: name, drops=drops,
+                                   for_print=True)
         context.update(paper_size=PAPER_SIZES.get(self.cv.paper, "A4"))
         if self.footer:
             context.update(page_counter=page_counter_css(load_locale(self.cv.language).raw("page_of")))
