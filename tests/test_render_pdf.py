@@ -125,6 +125,13 @@ def test_links_are_clickable(acme):
     assert not any(u.startswith("javascript") for u in found)
 
 
+def test_link_addresses_are_printed_for_paper(general):
+    _, result = general
+    text = text_of(result.data)
+    assert "https://github.com/martak/ledger" in uris(result.data)
+    assert "code github.com/martak/ledger" in text  # the link text, then the address
+
+
 def test_rendering_is_deterministic(ws, acme):
     _, result = acme
     assert render_pdf(tailored(ws, "acme")).data == result.data

@@ -168,3 +168,25 @@ def test_cut_report_names_parts_once() -> None:
     for description in result.cut:
         if " of project '" in description:
             assert description.split(" of project '")[1].rstrip("'") not in titles, description
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_top_third_of_page_one_holds_the_jobs_strongest_achievements(theme: str) -> None:
+    example = workspace(EXAMPLE)
+    cv = tailored(example, "ml-engineer")
+    cv.theme = theme
+    result = render_pdf(cv)
+    bullets = sorted(((h.score, h.text) for r in cv.section("experience").items for h in r.highlights),
+                     key=lambda pair: -pair[0])
+    with pdfplumber.open(io.BytesIO(result.data)) as pdf:
+        page = pdf.pages[0]
+        third = page.height / 3
+        for _, text in bullets[:1]:
+            opening = " ".join(text.split()[:5])
+            found = page.search(opening)
+            assert found, f"{theme}: '{opening}' is not on page 1"
+            assert found[0]["bottom"] < third, f"{theme}: the strongest achievement is below the top third"
+        heading = page.search("MOST RELEVANT") or page.search("Most relevant")
+        assert heading and heading[0]["top"] < third * 0.8
+        words = pdf_text(result.data)
+    assert words.count(" ".join(bullets[0][1].split()[:8])) == 1, "shown up front, not again in its role"
