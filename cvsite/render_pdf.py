@@ -276,13 +276,11 @@ class Heights:
 
     def __init__(self, candidates: list[Candidate], extents: dict[str, float]) -> None:
         self.own = _own_extents(candidates, extents)
-        self.sections: dict[str, int] = {}
+        self.sections: dict[str, int] = {}  # section -> how many entries it has
+        entries: dict[str, float] = {}  # section -> the height of its entries
         for c in candidates:
             if c.key[0] == "item":
                 self.sections[c.key[1]] = self.sections.get(c.key[1], 0) + 1
-        entries: dict[str, float] = {}
-        for c in candidates:
-            if c.key[0] == "item":
                 entries[c.key[1]] = entries.get(c.key[1], 0.0) + extents.get(data_key(c.key), 0.0)
         # What a section takes beyond its entries: its heading and margins.
         self.headings = {name: max(0.0, extents.get(f"section-{name}", 0.0) - entries[name])
@@ -330,16 +328,10 @@ class _Renderer:
 def fit(limit: int | None, candidates: list[Candidate], renderer: _Renderer) -> tuple[Any, list[Candidate]]:
     """The laid-out document no longer than `limit` pages, and what was cut for it.
 
-    Layout budget (each WeasyPrint layout costs about as much as writing the PDF):
-    one layout when nothing is cut; two in the usual case (the full CV, measured
-    once for the height of every candidate, then the CV with the estimated cut);
-    one more when page breaks still push content over (each retry frees at least
-    twice the height of the one before, so retries are bounded by log2 of the
-    overflow in lines), and at most one more to refill a last page the cut left
-    more than FILL empty.
-
-    With a limit, a last page holding less than SPILL of a page is cut away too
-    (one page fewer), unless that would cost a protected entry.
+    Within the layout budget of the module docstring: the full CV is laid out
+    once and measured; a prefix of `cut_order` is cut (`_cut_to`), then refilled
+    (`_refill`). With a limit, a last page holding less than SPILL of a page is
+    cut away too (one page fewer), unless that would cost a protected entry.
     """
     full = renderer.layout([])
     pages = len(full.pages)
