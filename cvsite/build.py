@@ -58,7 +58,7 @@ class BuildResult:
     pdfs_rendered: int = 0
     pdfs_reused: int = 0
     pdfs_stale: int = 0  # kept from an earlier build by --no-pdf, though their content changed
-    dropped: list[str] = field(default_factory=list)
+    cut: dict[str, list[str]] = field(default_factory=dict)  # per page label, what its PDF cut to fit
     warnings: list[str] = field(default_factory=list)
     frozen: list[str] = field(default_factory=list)  # jobs published as sent (`cvsite freeze`)
     seconds: float = 0.0
@@ -71,7 +71,8 @@ class BuildResult:
 
     def summary(self) -> str:
         stale = f", {self.pdfs_stale} out of date (--no-pdf)" if self.pdfs_stale else ""
-        dropped = f", {len(self.dropped)} item(s) dropped to fit pages" if self.dropped else ""
+        total = sum(map(len, self.cut.values()))
+        dropped = f", {total} cut to fit pages" if total else ""
         frozen = f"; {len(self.frozen)} frozen job(s) published as sent" if self.frozen else ""
         pdfs = self.pdfs_rendered + self.pdfs_reused + self.pdfs_stale
         return (f"Built {self.pages} page(s) and {pdfs} PDF(s) "
@@ -250,8 +251,18 @@ def _plan_pdf(build: _Build, pdf: bool, task: tuple[PageJob, str, str],
 
 def _report(result: BuildResult, page: PageJob, notes: dict[str, list[str]]) -> None:
     label = page.slug or "general CV"
-    result.dropped += [f"{label}: {d}" for d in notes.get("dropped", [])]
+    if notes.get("cut"):
+        result.cut[label] = notes["cut"]
+    if notes.get("cut_entries") and page.slug:  # the general CV shows everything; `-v` lists its cuts
+        result.warnings.append(f"{label}: {cut_entries_message(notes['cut_entries'])}")
     result.warnings += [f"{label}: {w}" for w in notes.get("warnings", [])]
+
+
+def cut_entries_message(entries: list[str]) -> str:
+    """The warning when the page limit forces whole entries out (`build` and `check` say the same)."""
+    listed = ", ".join(entries[:4]) + (f" and {len(entries) - 4} more" if len(entries) > 4 else "")
+    return (f"the page limit cuts {len(entries)} whole entr{'y' if len(entries) == 1 else 'ies'} "
+            f"from the PDF: {listed}")
 
 
 def _pages(index: Index, workspace: Workspace, folders: dict[str, str], general: TailoredCV,
@@ -484,7 +495,8 @@ def _collect(build: _Build, tasks: list[tuple[PageJob, str, str]], outcomes: Ite
         if isinstance(outcome, list):
             raise CvsiteError(outcome)
         build.write(path, outcome.data, key)
-        notes = {k: v for k, v in (("dropped", outcome.dropped), ("warnings", outcome.warnings)) if v}
+        notes = {k: v for k, v in (("cut", outcome.cut), ("cut_entries", outcome.cut_entries),
+                                   ("warnings", outcome.warnings)) if v}
         if notes:
             build.manifest.notes[path] = notes
         build.result.pdfs_rendered += 1

@@ -78,7 +78,7 @@ def check(directory: Path, as_json: bool, strict: bool, verbose: int) -> None:
     Warnings carry a code: personal-data, self-rating, vague-contribution,
     spelling, placeholder, consistency, keyword-coverage, links,
     application-deadline, application-not-frozen, application-frozen-changed,
-    theme-extraction (theme/ CSS an applicant tracking system would misread).
+    page-fit, theme-extraction (theme/ CSS an applicant tracking system would misread).
     Silence one for the whole profile with `checks: {ignore: [CODE]}` in profile.yaml,
     or for one item with `ignore_checks: [CODE]`.
     """
@@ -129,8 +129,12 @@ def build(directory: Path, out: Path | None, jobs: tuple[str, ...], no_pdf: bool
     with _pdf_progress(verbose) as progress:
         result = build_site(directory, out, jobs, pdf=not no_pdf, base_url=base_url, strict=strict,
                             force=force, progress=progress)
-    for line in result.dropped if verbose > 0 else ():
-        click.echo(f"dropped to fit: {line}")
+    for label, cut in result.cut.items() if verbose >= 0 else ():
+        if verbose > 0:
+            click.echo(f"{label}: cut to fit the page limit:")
+            click.echo("\n".join(f"  - {line}" for line in cut))
+        else:
+            click.echo(f"{label}: {len(cut)} cut to fit the page limit (-v lists them)")
     echo_warnings(result.warnings)
     if verbose >= 0:
         echo_unlisted(result.unlisted_addresses())

@@ -301,6 +301,10 @@ Weight = Annotated[float, Field(ge=-1000, le=1000, allow_inf_nan=False)]
 """A tag weight: finite and bounded, so scores stay numbers that sort."""
 Paper = Literal["a4", "letter"]
 SectionName = Literal[SECTIONS]  # type: ignore[valid-type]
+# How the sections of a tailored CV are ordered (items within each are always by relevance):
+# "conventional" keeps the order a recruiter expects (experience first), "relevance" puts
+# the section with the strongest matches first.
+SectionOrder = Literal["conventional", "relevance"]
 LimitKey = Literal[(*SECTIONS, "highlights")]  # type: ignore[valid-type]
 
 
@@ -366,6 +370,9 @@ class Profile(Model):
     theme: str = "modern"
     language: str = Field("en", description="Locale of labels and dates (en, de)")
     pdf: PdfOptions = Field(default_factory=PdfOptions)
+    section_order: SectionOrder = Field(
+        "conventional", description="Order of a job's sections: conventional (experience first) or "
+                                    "relevance (strongest section first); items are ranked either way")
     base_url: Url | None = Field(None, description="Public URL of the site, for canonical links")
     domain: str | None = Field(None, description="Custom domain; written to CNAME")
     checks: ChecksOptions = Field(default_factory=ChecksOptions)
@@ -428,7 +435,10 @@ class Job(Model):
     limit: dict[LimitKey, Annotated[int, Field(ge=0)]] = Field(
         default_factory=dict, description="{section: max items}; `highlights` caps bullets per role"
     )
-    sections: list[SectionName] | None = None
+    sections: list[SectionName] | None = Field(None, description="Sections pinned first, in this order")
+    section_order: SectionOrder | None = Field(
+        None, description="conventional (experience first) or relevance (strongest section first); "
+                          "default: the profile's")
     headline: str | None = None
     pitch: str | None = None
     note: Markdown | None = None

@@ -49,7 +49,7 @@ class Manifest:
     """What a previous build wrote: output path -> content hash.
 
     `notes` keeps, per output, what rendering it reported (warnings, items
-    dropped to fit): a reused PDF must report them again, or `--strict` would
+    cut to fit): a reused PDF must report them again, or `--strict` would
     pass on a rebuild that merely reused a PDF with missing glyphs.
     """
 

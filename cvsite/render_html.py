@@ -64,15 +64,28 @@ class ContactLink:
 
 @dataclass
 class Entry:
-    """One item as a template shows it: highlights already cut to what fits."""
+    """One item as a template shows it: bullets and details already cut to what fits.
+
+    `bullets` pairs each bullet shown with its `data-key`; `cut` names the
+    details the PDF fitting left out ("summary", "did"), see `shows`.
+    """
 
     key: str
     ranked: RankedItem
-    highlights: list[str]
+    bullets: list[tuple[str, str]]
+    cut: frozenset[str] = frozenset()
 
     @property
     def item(self) -> Any:
         return self.ranked.item
+
+    @property
+    def highlights(self) -> list[str]:
+        return [text for _, text in self.bullets]
+
+    def shows(self, part: str) -> bool:
+        """Whether the detail `part` of the item is shown (it may still be empty)."""
+        return part not in self.cut
 
     @property
     def kind(self) -> str:
@@ -100,8 +113,42 @@ class SectionView:
     skill_groups: list[SkillGroup] = field(default_factory=list)
 
 
-# What the PDF fitting leaves out: ("item", section, index) or ("highlight", section, index, h).
+# What the PDF fitting cuts: ("item", section, index), ("highlight", section, index, h),
+# ("detail", section, index, part) or ("about", paragraph).
 DropKey = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One of the job's strongest achievements, shown first: a bullet and the role it belongs to.
+
+    `key` is the bullet's data-key (fitting measures and cuts it like any bullet);
+    `anchor` is the id it links to: the bullet itself on the page, the role in the
+    PDF, where the bullet is shown only here.
+    """
+
+    key: str
+    text: str
+    role: str
+    org: str
+    anchor: str
+    score: float
+
+
+# How many achievements lead a job's page and PDF, and at most how many from one role.
+EVIDENCE_COUNT = 3
+EVIDENCE_PER_ROLE = 2
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    key: str
+    text: str
+
+
+def summary_paragraphs(summary: str | None) -> list[str]:
+    """About's Markdown split into its paragraphs (blocks between blank lines)."""
+    return [p.strip() for p in re.split(r"\n[ \t]*\n", summary or "") if p.strip()]
 
 
 def render_page(cv: TailoredCV, page: PageContext) -> str:
@@ -142,19 +189,30 @@ def template_context(
     theme: Theme,
     asset: Callable[[str], str],
     drops: Collection[DropKey] = (),
+    for_print: bool = False,
 ) -> dict[str, Any]:
     """Everything page.html, cv.html and 404.html can use.
 
     cv, person, job, company, lang, t (the Locale), sections (SectionView list,
-    in tailored order, empty ones left out), contacts (ContactLink list),
+    in tailored order, empty ones left out), about (the summary's paragraphs
+    shown, each with its key), evidence (the job's strongest achievements, to
+    show first), contacts (ContactLink list),
     matched_skills, meta (title, subject, description, keywords, author),
     jsonld, theme, and the helpers asset(name), md(text), md_inline(text),
     when(item) and host(url). The callers add page, pdf_href, canonical, home,
     paper_size and page_counter where they apply.
-    `drops` leaves out what the PDF fitting chose to drop.
+    `drops` leaves out what the PDF fitting chose to cut. `for_print` (the PDF)
+    shows the evidence bullets only up front, not again in their role, and
+    prints each link's address after it, for readers of paper.
     """
     loc = load_locale(cv.language)
-    sections = [_section_view(cv, index, loc, set(drops)) for index in range(len(cv.sections))]
+    cut = set(drops)
+    sections = [_section_view(cv, index, loc, cut) for index in range(len(cv.sections))]
+    evidence = top_evidence(cv, sections, apart=for_print)
+    if for_print:
+        _set_apart(sections, {e.key for e in evidence})
+    about = [Paragraph(f"about-{n}", text) for n, text in enumerate(summary_paragraphs(cv.person.summary))
+             if ("about", n) not in cut]
     return {
         "cv": cv,
         "person": cv.person,
@@ -163,6 +221,8 @@ def template_context(
         "lang": loc.code,
         "t": loc,
         "sections": [s for s in sections if s.entries],
+        "about": about,
+        "evidence": evidence,
         "contacts": contact_links(cv.person.contact),
         "matched_skills": list(cv.matched_skills),
         "meta": page_meta(cv, loc),
@@ -178,6 +238,7 @@ def template_context(
         "canonical": None,
         "home": None,
         "page_counter": Markup(""),
+        "for_print": for_print,
     }
 
 
@@ -287,13 +348,49 @@ def _section_view(cv: TailoredCV, index: int, loc: Locale, drops: set[DropKey]) 
     for position, ranked in enumerate(section.items):
         if ("item", section.name, position) in drops:
             continue
+        key = f"{section.name}-{position}"
         texts = [h.text for h in getattr(ranked.item, "highlights", [])]
-        kept = [t for h, t in enumerate(texts) if ("highlight", section.name, position, h) not in drops]
-        entries.append(Entry(f"{section.name}-{position}", ranked, kept))
+        kept = [(f"{key}-h{h}", t) for h, t in enumerate(texts)
+                if ("highlight", section.name, position, h) not in drops]
+        cut = frozenset(k[3] for k in drops if k[0] == "detail" and k[1:3] == (section.name, position))
+        entries.append(Entry(key, ranked, kept, cut))
     view = SectionView(section.name, loc.section(section.name), entries)
     if section.name == "skills":
         view.skill_groups = _skill_groups(entries, set(cv.matched_skills))
     return view
+
+
+def top_evidence(cv: TailoredCV, sections: list[SectionView], apart: bool = False) -> list[Evidence]:
+    """The job's most relevant role bullets shown, best first: at most EVIDENCE_PER_ROLE
+    from one role, only bullets that match the job, none for the general CV."""
+    if cv.is_general:
+        return []
+    found = []
+    for view in sections:
+        if view.name != "experience":
+            continue
+        for entry in view.entries:
+            scores = [h.score for h in entry.ranked.highlights]
+            for key, text in entry.bullets:
+                index = int(key.rsplit("-h", 1)[1])
+                score = scores[index] if index < len(scores) else 0.0
+                if score > 0:
+                    found.append(Evidence(key, text, entry.item.role, entry.item.org,
+                                          entry.key if apart else key, score))
+    found.sort(key=lambda e: -e.score)  # stable: ties keep CV order
+    chosen: list[Evidence] = []
+    for evidence in found:
+        role = evidence.key.rsplit("-h", 1)[0]
+        if sum(e.key.rsplit("-h", 1)[0] == role for e in chosen) < EVIDENCE_PER_ROLE:
+            chosen.append(evidence)
+    return chosen[:EVIDENCE_COUNT]
+
+
+def _set_apart(sections: list[SectionView], keys: set[str]) -> None:
+    """Leave the bullets shown up front out of their roles (the PDF reads them once)."""
+    for view in sections:
+        for entry in view.entries:
+            entry.bullets = [(key, text) for key, text in entry.bullets if key not in keys]
 
 
 def _skill_groups(entries: list[Entry], matched: set[str]) -> list[SkillGroup]:

@@ -566,7 +566,7 @@ def test_every_documented_code_is_registered() -> None:
     assert set(CHECKS) == {"personal-data", "self-rating", "vague-contribution", "spelling", "placeholder",
                            "consistency", "keyword-coverage", "links", "application-deadline",
                            "application-not-frozen", "application-frozen-changed",
-                           "theme-extraction"}
+                           "theme-extraction", "page-fit"}
 
 
 # ---------------------------------------------------------------- robustness

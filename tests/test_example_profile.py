@@ -130,7 +130,9 @@ def test_pdfs_fit_carry_metadata_links_and_relevance_order(site: tuple[Path, Pat
         cv = tailor(workspace, slug)
         keywords = meta.get("/Keywords", "")
         assert cv.matched_skills and cv.matched_skills[0] in keywords
-        uris = {a.get_object()["/A"].get("/URI") for p in reader.pages for a in p.get("/Annots", [])}
+        links = [a.get_object() for p in reader.pages for a in p.get("/Annots", [])]
+        uris = {link["/A"].get("/URI") for link in links if "/A" in link}
+        assert any("/Dest" in link for link in links), "the top achievements link to their roles"
         assert "mailto:marta@marta-wisniewska.dev" in uris
         text = _text(reader)
         projects = [r.title for r in cv.section("projects").items if r.title in text]

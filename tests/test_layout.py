@@ -24,6 +24,7 @@ import pytest
 
 from cvsite.build import build_site
 from cvsite.loader import load_workspace
+from cvsite.tailor import tailor
 from cvsite.themes import available_themes
 from cvsite.tokens import job_folders
 
@@ -118,6 +119,7 @@ class Browser:
     which set the viewport and colour scheme they need first."""
 
     def __init__(self, chromium: object, sites: dict[str, Site]) -> None:
+        self.chromium = chromium
         self.sites = sites
         self.contexts = {theme: self._context(chromium, site) for theme, site in sites.items()}
         self.cache: dict[tuple[str, str], Loaded] = {}
@@ -313,3 +315,137 @@ def test_text_meets_wcag_aa_contrast(browser: Browser, theme: str, path: str, sc
     failing = [f"{c['text']!r} {c['ratio']:.2f} < {c['need']}" for c in checked if c["ratio"] < c["need"]]
     assert len(checked) > 50
     assert not failing, f"{theme} {path} ({scheme}): " + "; ".join(failing[:8])
+
+
+# -- the first screen: the job's strongest evidence, skills once ------------------------------
+
+FIRST_SCREENS = {1280: 800, 375: 800}
+EVIDENCE = """() => [...document.querySelectorAll('.evidence-list > li')].map(li => {
+  const r = li.getBoundingClientRect();
+  const link = li.querySelector('a.evidence-where');
+  const target = link && document.getElementById(link.getAttribute('href').slice(1));
+  return {top: r.top, bottom: r.bottom, text: li.querySelector('.evidence-text').textContent.trim(),
+          target: target ? target.textContent.trim() : null};
+})"""
+
+
+@functools.cache
+def _job_cv() -> object:
+    return tailor(load_workspace(EXAMPLE), JOB)
+
+
+def _bullets_by_score() -> list[str]:
+    cv = _job_cv()
+    bullets = [(h.score, h.text) for r in cv.section("experience").items for h in r.highlights]
+    return [text for _, text in sorted(bullets, key=lambda pair: -pair[0])]
+
+
+@pytest.mark.parametrize("width", FIRST_SCREENS)
+@pytest.mark.parametrize("theme", THEMES)
+def test_first_screen_shows_the_jobs_strongest_evidence(browser: Browser, theme: str, width: int) -> None:
+    height = FIRST_SCREENS[width]
+    page = browser.shared(theme, f"{JOB}/index.html", width, height).page
+    items = page.evaluate(EVIDENCE)
+    assert len(items) == 3, f"{theme}: {items}"
+    in_view = [item for item in items if item["top"] >= 0 and item["bottom"] <= height]
+    assert len(in_view) >= (3 if width >= 1024 else 1), (
+        f"{theme} at {width}x{height}: only {len(in_view)} of the top achievements in the first screen")
+    best = _bullets_by_score()
+    assert items[0]["text"] == plain(best[0])
+    assert {item["text"] for item in items} <= {plain(text) for text in best[:5]}
+    for item in items:
+        assert item["target"] == item["text"], "each achievement links to its place on the page"
+
+
+def plain(markdown: str) -> str:
+    return re.sub(r"\*\*|__|`", "", markdown)
+
+
+SKILL_NAMES = """() => [...document.querySelectorAll('.section-skills [data-key]')].map(e => {
+  const copy = e.cloneNode(true);
+  copy.querySelectorAll('.visually-hidden').forEach(hidden => hidden.remove());
+  return copy.textContent.trim();
+})"""
+OUTSIDE = """() => document.querySelectorAll(
+  '.chip:not(.section-skills .chip), .is-match:not(.section-skills .is-match)').length"""
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_skills_show_once_in_relevance_order(browser: Browser, theme: str) -> None:
+    page = browser.shared(theme, f"{JOB}/index.html", 1280).page
+    assert page.evaluate(OUTSIDE) == 0, "skills shown outside the Skills section"
+    shown = page.evaluate(SKILL_NAMES)
+    ranked = _job_cv().section("skills").items
+    groups: dict[object, list[str]] = {}
+    for item in ranked:  # the section's relevance order, grouped as the page groups them
+        groups.setdefault(item.item.group, []).append(item.item.label())
+    assert shown == [name for names in groups.values() for name in names]
+    assert len(shown) == len(set(shown))
+
+
+# -- project cards: no card alone on a row, comfortable lines -----------------------------------
+
+CARD_COUNTS = range(1, 13)
+
+
+@pytest.fixture(scope="module")
+def cards_site(tmp_path_factory: pytest.TempPathFactory, browser: Browser) -> Iterator[Site]:
+    """A profile with 12 projects and one job per count, each showing that many cards."""
+    root = tmp_path_factory.mktemp("cards")
+    workspace = root / "cv"
+    (workspace / "jobs").mkdir(parents=True)
+    projects = "".join(
+        f"  - title: Project number {n}\n    tags: [python]\n"
+        f"    summary: A tool that turns a week of manual reconciliation into a ten-minute job for "
+        f"the finance team, with tests and docs.\n" for n in CARD_COUNTS)
+    (workspace / "profile.yaml").write_text(
+        "name: Card Tester\nheadline: Engineer\ntheme: modern\nprojects:\n" + projects, encoding="utf-8")
+    for n in CARD_COUNTS:
+        job = f"company: C{n}\nrole: Engineer\ntags: {{python: 1}}\nlimit: {{projects: {n}}}\n"
+        (workspace / "jobs" / f"n{n}.yaml").write_text(job, encoding="utf-8")
+    out = root / "site"
+    build_site(workspace, out, pdf=False)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(out)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield Site(out, f"http://127.0.0.1:{server.server_address[1]}")
+    server.shutdown()
+    server.server_close()
+
+
+CARDS = """() => {
+  const grid = document.querySelector('.entries-projects').getBoundingClientRect();
+  return [...document.querySelectorAll('.entries-projects > .card')].map(card => {
+    const r = card.getBoundingClientRect();
+    const text = card.querySelector('.summary p');
+    const font = parseFloat(getComputedStyle(text).fontSize);
+    return {top: Math.round(r.top), span: r.width / grid.width,
+            measure: text.getBoundingClientRect().width / font};
+  });
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 800, 375])
+def test_no_project_card_sits_alone_beside_an_empty_space(browser: Browser, cards_site: Site,
+                                                          width: int) -> None:
+    """For 1 to 12 cards: every row is full (a card alone spans it), the last row holds two
+    cards unless there is one row of one, and card text runs 16 to 42 em a line."""
+    context = Browser._context(browser.chromium, cards_site)
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": 800})
+    try:
+        for n in CARD_COUNTS:
+            page.goto(f"{cards_site.origin}/n{n}/index.html", wait_until="load")
+            cards = page.evaluate(CARDS)
+            assert len(cards) == n
+            rows: dict[int, list[float]] = {}
+            for card in cards:
+                rows.setdefault(card["top"], []).append(card["span"])
+            spans = [rows[top] for top in sorted(rows)]
+            for row in spans:
+                assert sum(row) >= 0.95, f"{n} cards at {width} px: a row only {sum(row):.0%} full"
+            if max(map(len, spans)) > 1:
+                assert len(spans[-1]) >= 2, f"{n} cards at {width} px: the last card alone on its row"
+            for card in cards:
+                assert 16 <= card["measure"] <= 42, f"{n} cards at {width} px: {card['measure']:.1f} em lines"
+    finally:
+        context.close()

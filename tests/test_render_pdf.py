@@ -10,7 +10,15 @@ from render_support import EXAMPLE, tailored, workspace
 from cvsite.errors import CvsiteError
 from cvsite.filenames import pdf_file_name
 from cvsite.locale import load_locale
-from cvsite.render_pdf import ThemeFetcher, drop_candidates, page_counter_css, render_pdf
+from cvsite.render_pdf import (
+    Candidate,
+    ThemeFetcher,
+    cut_candidates,
+    cut_order,
+    data_key,
+    page_counter_css,
+    render_pdf,
+)
 from cvsite.themes import load_theme
 
 
@@ -60,30 +68,42 @@ def load_label(section: str) -> str:
     return load_locale("en").section(section).upper()
 
 
-def test_fits_max_pages_and_reports_what_was_dropped(acme):
+def test_fits_max_pages_and_reports_what_was_cut(acme):
     cv, result = acme
     assert cv.max_pages == 1
     assert result.pages == 1 == len(PdfReader(io.BytesIO(result.data)).pages)
     text = text_of(result.data)
-    for description in result.dropped:
-        quoted = re.search(r"'(.*?)…?'", description).group(1)
-        assert quoted[:30] not in text, description
+    for description in result.cut:
+        if description.startswith(("bullet", "About", "project", "contribution")):
+            quoted = re.search(r"'(.*?)…?'", description).group(1)
+            assert quoted[:30] not in text, description
+    for role in cv.section("experience").items:
+        assert role.item.role in text  # a role may lose its bullets, never its entry
 
 
-def test_drop_order_starts_with_the_least_relevant_highlight(ws):
+def test_cut_order_puts_parts_before_their_entry_and_roles_last(ws):
     cv = tailored(ws, "acme")
-    candidates = drop_candidates(cv)
-    kinds = [c.key[0] for c in candidates]
-    assert kinds == sorted(kinds, key=lambda k: k != "highlight")  # highlights, then items
-    highlight_scores = []
-    for candidate in candidates:
-        if candidate.key[0] == "highlight":
-            _, section, position, index = candidate.key
-            highlight_scores.append(cv.section(section).items[position].highlights[index].score)
-    assert highlight_scores == sorted(highlight_scores)
-    assert not any(c.key[0] == "highlight" and c.key[3] == 0 for c in candidates)
-    experience = [c.key[2] for c in candidates if c.key[:2] == ("item", "experience")]
-    assert experience == sorted(experience, reverse=True)  # a section empties from the bottom
+    candidates = cut_candidates(cv)
+    order = cut_order(candidates, {})  # nothing measured: every candidate is too small to matter
+    assert sorted(c.key for c in order) == sorted(c.key for c in candidates)
+    where = {c.key: n for n, c in enumerate(order)}
+    for c in order:
+        if c.parent is not None:
+            assert where[c.key] < where[c.parent], c
+    protected = [c.protected for c in order]
+    assert protected == sorted(protected)  # roles and degrees only after everything else
+    roles = [c for c in order if c.key[:2] == ("item", "experience")]
+    assert roles and all(c.protected for c in roles)
+    assert [c.score for c in roles] == sorted(c.score for c in roles)
+
+
+def test_cut_order_weighs_relevance_per_point_of_height():
+    strong = Candidate(("highlight", "experience", 0, 0), "strong", 6.0, parent=("item", "experience", 0))
+    weak = Candidate(("highlight", "experience", 0, 1), "weak", 2.0, parent=("item", "experience", 0))
+    even = cut_order([strong, weak], {data_key(strong.key): 20.0, data_key(weak.key): 20.0})
+    assert even == [weak, strong]  # the same height: the less relevant goes first
+    tall = cut_order([strong, weak], {data_key(strong.key): 80.0, data_key(weak.key): 20.0})
+    assert tall == [strong, weak]  # a tall bullet buys less relevance per point: it goes first
 
 
 def test_metadata(acme):
@@ -105,6 +125,13 @@ def test_links_are_clickable(acme):
     assert not any(u.startswith("javascript") for u in found)
 
 
+def test_link_addresses_are_printed_for_paper(general):
+    _, result = general
+    text = text_of(result.data)
+    assert "https://github.com/martak/ledger" in uris(result.data)
+    assert "code github.com/martak/ledger" in text  # the link text, then the address
+
+
 def test_rendering_is_deterministic(ws, acme):
     _, result = acme
     assert render_pdf(tailored(ws, "acme")).data == result.data
@@ -116,7 +143,7 @@ def test_page_counter_only_on_later_pages(acme, general):
     _, one = acme
     assert "page 1 of" not in text_of(one.data)
     _, more = general
-    assert more.pages == 2 and not more.dropped
+    assert more.pages == 2 and not more.cut
     first, second = (" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(more.data)).pages)
     assert not re.search(r"page \d+ of", first) and second.count("page 2 of 2") == 1
 

@@ -72,7 +72,7 @@ def reason_terms(cv: TailoredCV, section: str, item_id: str) -> set[str]:
 
 def test_ml_engineer_leads_with_the_model_and_drops_the_excluded_and_the_frontend(cvs: dict) -> None:
     cv = cvs["ml-engineer"]
-    assert cv.sections[0].name == "projects"  # by relevance: no pinned order
+    assert cv.sections[0].name == "experience"  # conventional order: work history first
     assert ids(cv, "projects")[0] == "delay-model"
     assert set(ids(cv, "projects")) == {"delay-model", "runbooks", "cohorts"}  # limit 3
     assert "arbitrage" not in everywhere(cv)  # exclude: [crypto]
@@ -97,9 +97,9 @@ def test_experience_stays_reverse_chronological_while_its_bullets_are_reordered(
     assert item(analyst, "experience", "statlab").item.highlights[0].text.startswith("Wrote SQL with window")
 
 
-def test_frontend_puts_projects_first_and_keeps_one_contribution(cvs: dict) -> None:
+def test_frontend_ranks_projects_and_keeps_one_contribution(cvs: dict) -> None:
     cv = cvs["frontend"]
-    assert cv.sections[0].name == "projects"
+    assert [s.name for s in cv.sections[:2]] == ["experience", "projects"]
     assert ids(cv, "projects")[:2] == ["fleet-dashboard", "html-mailer"]
     assert ids(cv, "projects")[-1] == "delay-model"  # machine-learning: -1
     assert ids(cv, "contributions") == ["post-hooks"]  # limit 1
@@ -204,11 +204,30 @@ def test_highlight_limit_keeps_the_most_relevant_bullets(index: Index) -> None:
     assert all(len(r.item.highlights) <= 1 for r in cv.section("projects").items)  # type: ignore[union-attr]
 
 
-def test_unpinned_sections_follow_relevance(index: Index) -> None:
-    cv = run(index, "Requirements\n- Portuguese\n", tags={"sre": 1}, sections=["languages"])
+def test_unpinned_sections_follow_relevance_when_asked(index: Index) -> None:
+    cv = run(index, "Requirements\n- Portuguese\n", tags={"sre": 1}, sections=["languages"],
+             section_order="relevance")
     assert cv.sections[0].name == "languages"
     rest = [s.score for s in cv.sections[1:]]
     assert rest == sorted(rest, reverse=True)
+
+
+def test_sections_read_conventionally_by_default_and_by_relevance_on_request(index: Index) -> None:
+    conventional = run(index, tags={"typescript": 3, "css": 3})
+    names = [s.name for s in conventional.sections]
+    assert names == [n for n in DEFAULT_ORDER if n in names] and names[0] == "experience"
+    relevance = run(index, tags={"typescript": 3, "css": 3}, section_order="relevance")
+    assert relevance.sections[0].name == "projects"  # the strongest matches
+    scores = [s.score for s in relevance.sections]
+    assert scores == sorted(scores, reverse=True)
+    index.profile.section_order = "relevance"
+    try:
+        assert [s.name for s in run(index, tags={"typescript": 3, "css": 3}).sections] == \
+            [s.name for s in relevance.sections]
+        pinned_back = run(index, tags={"typescript": 3}, section_order="conventional")
+        assert pinned_back.sections[0].name == "experience"
+    finally:
+        index.profile.section_order = "conventional"
 
 
 def test_priors_break_ties_but_never_outweigh_a_real_match(index: Index) -> None:

@@ -17,6 +17,7 @@ from cvsite.checks.common import warning
 from cvsite.checks.consistency import check_consistency
 from cvsite.checks.coverage import check_keyword_coverage
 from cvsite.checks.extraction import check_theme_extraction
+from cvsite.checks.fit import check_page_fit
 from cvsite.checks.links import check_links
 from cvsite.checks.personal import check_personal_data
 from cvsite.checks.placeholder import check_placeholders
@@ -42,6 +43,7 @@ CHECKS: dict[str, Check] = {
     "application-not-frozen": check_not_frozen,
     "application-frozen-changed": check_frozen_changed,
     "theme-extraction": check_theme_extraction,
+    "page-fit": check_page_fit,
 }
 """Every check by its stable code (the codes users write in ignore lists)."""
 

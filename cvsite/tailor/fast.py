@@ -333,7 +333,7 @@ def tailor_with(index: Index, slug: str | None, job: Job | None, posting: str) -
     person = _person(profile, job)
     if job is None:
         sections = [_general_section(index, name) for name in SECTIONS]
-        ordered = _order_sections([s for s in sections if s.items], None)
+        ordered = order_sections([s for s in sections if s.items], None, profile)
         return _cv(profile, slug, None, person, ordered, [], [], None)
     scoring = _Scoring.of(index, JobTerms.of(job, posting, index.vocab, index.stats), job)
     excluded = [scoring.excluded_item(number) for number in sorted(scoring.excluded)]
@@ -342,7 +342,7 @@ def tailor_with(index: Index, slug: str | None, job: Job | None, posting: str) -
         if scoring.shows_any(name, mentioned[name]):
             scoring.shown[name] = TailoredSection.deferred(name, scoring.section_score(mentioned[name]),
                                                            scoring.settle)
-    ordered = _order_sections(list(scoring.shown.values()), job)
+    ordered = order_sections(list(scoring.shown.values()), job, profile)
     matched_skills = scoring.matched_skills(mentioned["skills"])
     coverage = Coverage(partial(_coverage, scoring, ordered, person), recognised=len(scoring.wants.posting))
     return _cv(profile, slug, job, person, ordered, excluded, matched_skills, coverage, scoring.wants.reading)
@@ -827,15 +827,20 @@ def _chronology(item: Item) -> _When:
     return current, end_key, start_key
 
 
-def _order_sections(sections: list[TailoredSection], job: Job | None) -> list[TailoredSection]:
-    """Pinned sections first in the job's order, the rest by relevance (ties: the default order)."""
+def order_sections(sections: list[TailoredSection], job: Job | None,
+                   profile: Profile) -> list[TailoredSection]:
+    """Pinned sections first in the job's order, the rest in the conventional order (experience
+    first, as a recruiter reads), or by relevance when the job or profile asks (ties: the
+    conventional order). The general CV always reads conventionally."""
     by_name = {s.name: s for s in sections}
     default = [by_name[n] for n in DEFAULT_ORDER if n in by_name]
     if job is None:
         return default
     pinned = [by_name[n] for n in (job.sections or []) if n in by_name]
     names = {s.name for s in pinned}  # by name: comparing sections would read their items
-    rest = sorted((s for s in default if s.name not in names), key=lambda s: -s.score)
+    rest = [s for s in default if s.name not in names]
+    if (job.section_order or profile.section_order) == "relevance":
+        rest.sort(key=lambda s: -s.score)
     return pinned + rest
 
 

@@ -46,8 +46,8 @@ from cvsite.tailor.fast import (
     JobTerms,
     _chronology,
     _cv,
-    _order_sections,
     _person,
+    order_sections,
     posting_note,
 )
 from cvsite.tailored import RankedHighlight, RankedItem, Reason, TailoredCV, TailoredSection
@@ -83,8 +83,8 @@ def tailor_plainly(index: Index, slug: str, job: Job, posting: str) -> TailoredC
     skills = {id(r.item) for s in shown if s.name == "skills" for r in s.items if r.match > 0}
     matched_skills = [e.item.label() for e in index.items if e.section == "skills" and id(e.item) in skills]
     person = _person(index.profile, job)
-    return _cv(index.profile, slug, job, person, _order_sections(shown, job), excluded, matched_skills, None,
-               wants.reading)
+    ordered = order_sections(shown, job, index.profile)
+    return _cv(index.profile, slug, job, person, ordered, excluded, matched_skills, None, wants.reading)
 
 
 def _excluding_tag(entry: IndexedItem, wants: JobTerms) -> str | None:
