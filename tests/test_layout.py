@@ -344,7 +344,7 @@ def _bullets_by_score() -> list[str]:
 @pytest.mark.parametrize("theme", THEMES)
 def test_first_screen_shows_the_jobs_strongest_evidence(browser: Browser, theme: str, width: int) -> None:
     height = FIRST_SCREENS[width]
-    page = browser.shared(theme, f"{JOB}/index.html", width, height).page
+    page = browser.shared(theme, PAGES[1], width, height).page
     items = page.evaluate(EVIDENCE)
     assert len(items) == 3, f"{theme}: {items}"
     in_view = [item for item in items if item["top"] >= 0 and item["bottom"] <= height]
@@ -372,7 +372,7 @@ OUTSIDE = """() => document.querySelectorAll(
 
 @pytest.mark.parametrize("theme", THEMES)
 def test_skills_show_once_in_relevance_order(browser: Browser, theme: str) -> None:
-    page = browser.shared(theme, f"{JOB}/index.html", 1280).page
+    page = browser.shared(theme, PAGES[1], 1280).page
     assert page.evaluate(OUTSIDE) == 0, "skills shown outside the Skills section"
     shown = page.evaluate(SKILL_NAMES)
     ranked = _job_cv().section("skills").items
@@ -401,7 +401,7 @@ def cards_site(tmp_path_factory: pytest.TempPathFactory, browser: Browser) -> It
     (workspace / "profile.yaml").write_text(
         "name: Card Tester\nheadline: Engineer\ntheme: modern\nprojects:\n" + projects, encoding="utf-8")
     for n in CARD_COUNTS:
-        job = f"company: C{n}\nrole: Engineer\ntags: {{python: 1}}\nlimit: {{projects: {n}}}\n"
+        job = f"company: C{n}\nrole: Engineer\ntags: {{python: 1}}\nlimit: {{projects: {n}}}\nlisted: true\n"
         (workspace / "jobs" / f"n{n}.yaml").write_text(job, encoding="utf-8")
     out = root / "site"
     build_site(workspace, out, pdf=False)
