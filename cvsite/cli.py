@@ -108,20 +108,26 @@ def schema(kind: str) -> None:
 @click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: DIR/site).")
 @JobOption
-@click.option("--no-pdf", is_flag=True, help="Skip PDF rendering (keeps earlier PDFs).")
+@click.option("--no-pdf", is_flag=True, help="Skip PDF rendering, CVs and letters (keeps earlier PDFs).")
+@click.option("--no-docx", is_flag=True, help="Skip the Word files (keeps earlier ones).")
+@click.option("--no-txt", is_flag=True, help="Skip the plain-text files (keeps earlier ones).")
+@click.option("--no-letter", is_flag=True, help="Skip the cover-letter PDFs (keeps earlier ones).")
 @click.option("--base-url", metavar="URL", help="Public URL of the site, for canonical and Open Graph links.")
 @click.option("--strict", is_flag=True, help="Fail the build on warnings.")
 @click.option("--force", is_flag=True, help="Replace an output folder cvsite did not create.")
 @verbosity
 @reports_errors
-def build(directory: Path, out: Path | None, jobs: tuple[str, ...], no_pdf: bool, base_url: str | None,
-          strict: bool, force: bool, verbose: int) -> None:
-    """Build the landing pages and PDFs, one per job plus a general one."""
+def build(directory: Path, out: Path | None, jobs: tuple[str, ...], no_pdf: bool, no_docx: bool,
+          no_txt: bool, no_letter: bool, base_url: str | None, strict: bool, force: bool,
+          verbose: int) -> None:
+    """Build the landing pages, PDFs, Word and text CVs and cover letters, one set per job
+    plus a general one."""
     from cvsite.build import build_site
 
+    skip = [kind for kind, off in (("docx", no_docx), ("txt", no_txt), ("letter_pdf", no_letter)) if off]
     with _pdf_progress(verbose) as progress:
         result = build_site(directory, out, jobs, pdf=not no_pdf, base_url=base_url, strict=strict,
-                            force=force, progress=progress)
+                            skip=skip, force=force, progress=progress)
     for line in result.dropped if verbose > 0 else ():
         click.echo(f"dropped to fit: {line}", err=True)
     echo_warnings(result.warnings)
@@ -139,7 +145,7 @@ def _pdf_progress(verbose: int) -> Iterator[Callable[[int, int], None] | None]:
     def advance(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = click.progressbar(length=total, label="Rendering PDFs", file=sys.stderr)
+            bar = click.progressbar(length=total, label="Rendering documents", file=sys.stderr)
             bar.__enter__()
         bar.update(1)
 
@@ -262,3 +268,40 @@ def export_jsonresume(directory: Path, job: str | None, out_file: Path | None, v
             click.echo(f"Wrote {out_file}", err=True)
     for note in result.no_home if verbose >= 0 else ():
         click.echo(f"no home in JSON Resume: {note}", err=True)
+
+
+@export_group.command("docx")
+@DirArg
+@click.option("--job", "job", metavar="SLUG", help="The CV tailored for this application.")
+@click.option("-o", "--output", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write (default: the name the site gives it, in the current folder).")
+@verbosity
+@reports_errors
+def export_docx(directory: Path, job: str | None, out_file: Path | None, verbose: int) -> None:
+    """The CV (or one job's tailored CV) as a Word file."""
+    from cvsite.export import export_document
+
+    written = export_document(directory, "docx", job, out_file)
+    if verbose >= 0:
+        click.echo(f"Wrote {written}", err=True)
+
+
+@export_group.command("txt")
+@DirArg
+@click.option("--job", "job", metavar="SLUG", help="The CV tailored for this application.")
+@click.option("-o", "--output", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@verbosity
+@reports_errors
+def export_txt(directory: Path, job: str | None, out_file: Path | None, verbose: int) -> None:
+    """The CV (or one job's tailored CV) as plain text, wrapped at 80 columns."""
+    from cvsite.export import export_document, tailored
+
+    if out_file is None:
+        from cvsite.render_text import render_text
+
+        click.echo(render_text(tailored(directory, job)), nl=False)
+        return
+    written = export_document(directory, "txt", job, out_file)
+    if verbose >= 0:
+        click.echo(f"Wrote {written}", err=True)
