@@ -12,8 +12,15 @@ from dataclasses import dataclass, field
 
 from cvsite.locale import Locale, load_locale
 from cvsite.markdown import Block, Span, inline_spans, markdown_blocks, plain_text
-from cvsite.render_html import ContactLink, Entry, SectionView, contact_links, item_dates, page_meta, \
-    section_views
+from cvsite.render_html import (
+    ContactLink,
+    Entry,
+    SectionView,
+    contact_links,
+    item_dates,
+    page_meta,
+    section_views,
+)
 from cvsite.tailored import TailoredCV
 
 

@@ -13,16 +13,13 @@ from cvsite.errors import CvsiteError, Problem
 from cvsite.letter import build_date
 from cvsite.loader import load_workspace
 from cvsite.outputs import BY_NAME
-from cvsite.tailor import Index, tailor, tailor_with
+from cvsite.tailor import tailor
 from cvsite.tailored import TailoredCV
 
 
 def tailored(directory: Path, slug: str | None) -> TailoredCV:
     """The general CV of DIR, or the CV tailored for job `slug`."""
-    workspace = load_workspace(directory, (slug,) if slug else ())
-    if slug is None:
-        return tailor_with(Index.build(workspace.profile), None, None, "")
-    return tailor(workspace, slug)
+    return tailor(load_workspace(directory, (slug,) if slug else ()), slug)
 
 
 def export_document(directory: Path, kind: str, slug: str | None, target: Path | None,

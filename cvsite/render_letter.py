@@ -31,8 +31,9 @@ def render_letter_pdf(cv: TailoredCV, user_theme_dir: Path | None = None,
     theme = load_theme(cv.theme, user_theme_dir)
     context = template_context(cv, theme, asset=lambda name: name)
     meta = dict(context["meta"])
-    meta.update(title=f"{cv.person.name} – {loc.text('letter_title', role=letter.role, company=letter.company)}",
-                subject=loc.text("letter_subject", role=letter.role), keywords="")
+    title = loc.text("letter_title", role=letter.role, company=letter.company)
+    meta.update(title=f"{cv.person.name} – {title}", subject=loc.text("letter_subject", role=letter.role),
+                keywords="")
     context.update(letter=letter, meta=meta, paper_size=PAPER_SIZES.get(cv.paper, "A4"))
     html = render_template(theme, "letter.html", context)
     with _captured_warnings() as records:
