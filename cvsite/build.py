@@ -220,6 +220,7 @@ class _PagePlan:
 
     page: PageJob
     fingerprint: str
+    letter: str
     theme: str
     files: list[tuple[OutputKind, str]] = field(default_factory=list)  # what the page offers
     due: list[_Due] = field(default_factory=list)  # what must be rendered
@@ -254,7 +255,7 @@ def _build_into(staging: Staging, workspace: Workspace, selected: set[str], skip
 def _plan_documents(build: _Build, workspace: Workspace, page: PageJob, cv: TailoredCV,
                     themes: _ThemeHashes, today: datetime.date, skipped: frozenset[str]) -> _PagePlan:
     """Which documents this CV gets, which are reused, and which must be rendered."""
-    plan = _PagePlan(page, cv_fingerprint(cv), cv.theme)
+    plan = _PagePlan(page, cv_fingerprint(cv), letter_fingerprint(cv), cv.theme)
     company = cv.job.company if cv.job else None
     for kind in KINDS:
         if not wanted(kind, workspace.profile, cv.job):
@@ -262,7 +263,7 @@ def _plan_documents(build: _Build, workspace: Workspace, page: PageJob, cv: Tail
         path = page.folder + _file_name(kind, cv.person.name, company)
         parts = [kind.name, themes.of(cv.theme) if kind.themed else "", plan.fingerprint]
         if kind.letter:
-            parts.append(today.isoformat())
+            parts += [plan.letter, today.isoformat()]
         due = _Due(kind.name, path, _key(*parts))
         if _plan_document(build, kind.name not in skipped, page, due, plan.due):
             plan.files.append((kind, path))
@@ -307,7 +308,7 @@ def _write_page(build: _Build, workspace: Workspace, index: Index, general: Tail
         user_theme_dir=_user_theme(workspace),
         listed_jobs=tuple(listed) if page.slug is None else (),
     )
-    key = _key("html", themes.of(plan.theme), plan.fingerprint, repr(context))
+    key = _key("html", themes.of(plan.theme), plan.fingerprint, plan.letter, repr(context))
 
     def render() -> str:
         slug = page.slug
@@ -592,12 +593,25 @@ def cv_fingerprint(cv: TailoredCV) -> str:
     """
     shown = {
         "person": cv.person,
-        "job": cv.job,
+        "job": cv.job.model_dump(mode="json", exclude=_NOT_IN_CV) if cv.job else None,
         "options": [cv.slug, cv.theme, cv.language, cv.paper, cv.max_pages, cv.listed],
         "matched_skills": cv.matched_skills,
         "sections": [[section.name, [_shown_item(r) for r in section.items]] for section in cv.sections],
     }
     text = json.dumps(shown, default=_plain, sort_keys=True, ensure_ascii=False)
+    return _digest(text.encode("utf-8"))
+
+
+_LETTER_FIELDS = frozenset({"letter", "greeting", "sign_off", "letter_date"})
+# A letter or a change of `outputs:` changes the page and the letter PDF, not the CV's documents.
+_NOT_IN_CV = _LETTER_FIELDS | {"outputs"}
+
+
+def letter_fingerprint(cv: TailoredCV) -> str:
+    """A stable hash of the job's letter and the words around it ("" without a job)."""
+    if cv.job is None:
+        return ""
+    text = json.dumps(cv.job.model_dump(mode="json", include=_LETTER_FIELDS), sort_keys=True)
     return _digest(text.encode("utf-8"))
 
 

@@ -22,6 +22,7 @@ from cvsite.validate import check_job, check_profile, profile_tags
 from cvsite.yamlsource import Loc, YamlDocument, load_yaml, read_text
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
+_LITERAL_BLOCK = re.compile(r":[ \t]*\|[-+1-9]*[ \t]*(#.*)?$")
 TEXT_FILE = re.compile(r"^[^\n]{1,200}\.(txt|md)$", re.IGNORECASE)
 
 
@@ -30,9 +31,10 @@ class LetterSource:
     """Where a job's cover letter was written, so advice can point at its lines.
 
     `line` is the line of `file` that holds the letter's first line: 1 for a
-    letter file, the line after `letter: |` for a block in the job file. A letter
-    written as a one-line YAML string has `exact` False: its lines are folded,
-    so every line reports at the start of the value.
+    letter file, the line after `letter: |` for a literal block in the job file
+    (`column` is then the block's indentation). A letter written any other way
+    in YAML (folded, quoted) has `exact` False: its lines are joined, so every
+    line reports at the start of the value.
     """
 
     file: str
@@ -40,9 +42,9 @@ class LetterSource:
     column: int = 1
     exact: bool = True
 
-    def where(self, number: int) -> tuple[int, int]:
-        """(line, column) in `file` of the letter's line `number` (0-based)."""
-        return (self.line + number, self.column) if self.exact else (self.line, self.column)
+    def where(self, number: int, offset: int = 0) -> tuple[int, int]:
+        """(line, column) in `file` of character `offset` of the letter's line `number` (0-based)."""
+        return (self.line + number, self.column + offset) if self.exact else (self.line, self.column)
 
 
 @dataclass
@@ -317,11 +319,12 @@ def _letter(value: str, jobs_dir: Path, doc: YamlDocument,
     line, column = doc.where(("letter",))
     try:
         source = Path(doc.file).read_text("utf-8").splitlines()
-        block = source[line - 1][column - 1:column].strip() in ("|", ">")
+        block = _LITERAL_BLOCK.search(source[line - 1]) is not None
+        first = source[line] if block else ""
     except (OSError, UnicodeDecodeError, IndexError):
-        block = False
-    if block:
-        return text, LetterSource(doc.file, line + 1, 1, exact=True)
+        block, first = False, ""
+    if block:  # a literal block keeps its lines: line n of the letter is line n of the block
+        return text, LetterSource(doc.file, line + 1, len(first) - len(first.lstrip(" ")) + 1, exact=True)
     return text, LetterSource(doc.file, line, column, exact=False)
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from cvsite.checks.common import warning
 from cvsite.checks.consistency import check_consistency
 from cvsite.checks.coverage import check_keyword_coverage
+from cvsite.checks.letter import check_letters
 from cvsite.checks.links import check_links
 from cvsite.checks.personal import check_personal_data
 from cvsite.checks.placeholder import check_placeholders
@@ -36,6 +37,7 @@ CHECKS: dict[str, Check] = {
     "consistency": check_consistency,
     "keyword-coverage": check_keyword_coverage,
     "links": check_links,
+    "letter": check_letters,
 }
 """Every check by its stable code (the codes users write in ignore lists)."""
 
