@@ -71,7 +71,7 @@ def check(directory: Path, as_json: bool, strict: bool, verbose: int) -> None:
 
     \b
     Warnings carry a code: personal-data, self-rating, vague-contribution,
-    spelling, placeholder, consistency, keyword-coverage, links. Silence one
+    spelling, placeholder, consistency, keyword-coverage, links, letter. Silence one
     for the whole profile with `checks: {ignore: [CODE]}` in profile.yaml,
     or for one item with `ignore_checks: [CODE]`.
     """

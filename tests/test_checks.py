@@ -562,7 +562,7 @@ def test_unknown_codes_in_ignore_lists_get_a_did_you_mean(tmp_path: Path) -> Non
 
 def test_every_documented_code_is_registered() -> None:
     assert set(CHECKS) == {"personal-data", "self-rating", "vague-contribution", "spelling", "placeholder",
-                           "consistency", "keyword-coverage", "links"}
+                           "consistency", "keyword-coverage", "links", "letter"}
 
 
 # ---------------------------------------------------------------- robustness
