@@ -119,12 +119,15 @@ def test_output_tree_is_exactly_the_documented_one(built: Built) -> None:
     files = set(snapshot(built.out))
     outside_assets = {f for f in files if not f.startswith("assets/")}
     assert outside_assets == {
-        "index.html", "Jonas-Odegard-CV.pdf",
+        "index.html", "Jonas-Odegard-CV.pdf", "Jonas-Odegard-CV.docx", "Jonas-Odegard-CV.txt",
         "acme/index.html", "acme/Jonas-Odegard-CV-Acme-Streams.pdf",
-        "globex/index.html", "globex/Jonas-Odegard-CV-Globex.pdf",
-        "initech/index.html", "initech/Jonas-Odegard-CV-Initech.pdf",
+        "acme/Jonas-Odegard-CV-Acme-Streams.docx", "acme/Jonas-Odegard-CV-Acme-Streams.txt",
+        "acme/Jonas-Odegard-Cover-Letter-Acme-Streams.pdf",
+        "globex/index.html", "globex/Jonas-Odegard-CV-Globex.pdf", "globex/Jonas-Odegard-CV-Globex.docx",
+        "globex/Jonas-Odegard-CV-Globex.txt",
+        "initech/index.html", "initech/Jonas-Odegard-CV-Initech.pdf", "initech/Jonas-Odegard-CV-Initech.docx",
         ".nojekyll", "404.html", "robots.txt", "sitemap.xml", "CNAME", MANIFEST,
-    }
+    }, "initech turns its text file off in `outputs:`; only acme has a letter"
     themes = {f.split("/")[1] for f in files if f.startswith("assets/")}
     assert themes == {"modern", "classic"}, "the general theme and the one initech uses"
     for theme in themes:
@@ -133,6 +136,7 @@ def test_output_tree_is_exactly_the_documented_one(built: Built) -> None:
     assert (built.out / "CNAME").read_text("utf-8") == "cv.jonas.example\n"
     assert (built.out / ".nojekyll").read_bytes() == b""
     assert (built.result.pages, built.result.pdfs_rendered, built.result.pdfs_reused) == (4, 4, 0)
+    assert built.result.rendered == {"pdf": 4, "docx": 4, "txt": 3, "letter_pdf": 1}
     assert built.progress[-1] == (4, 4) and len(built.progress) == 4
 
 
@@ -600,7 +604,9 @@ def test_strict_fails_on_warnings_and_leaves_the_site_untouched(tmp_path: Path) 
 # -- the command line ----------------------------------------------------------------
 
 
-SUMMARY = re.compile(r"^Built (\d+) page\(s\) and (\d+) PDF\(s\) \((\d+) rendered, (\d+) reused\) "
+SUMMARY = re.compile(r"^Built (\d+) page\(s\) and (\d+) PDF\(s\) \((\d+) rendered, (\d+) reused\)"
+                     r"; (\d+) Word, (\d+) text(?:, (\d+) letter)? file\(s\) "
+                     r"\((\d+) rendered, (\d+) reused\) "
                      r"in \d+\.\d s -> (.+)$")
 
 
@@ -609,7 +615,7 @@ def test_the_summary_line_and_quiet(copied: Built) -> None:
     run = CliRunner().invoke(cli, args)
     assert run.exit_code == 0, run.output
     match = SUMMARY.match(run.stderr.splitlines()[-1])
-    assert match and match.groups() == ("4", "4", "0", "4", str(copied.out))
+    assert match and match.groups() == ("4", "4", "0", "4", "4", "3", "1", "0", "8", str(copied.out))
     quiet = CliRunner().invoke(cli, [*args, "-q"])
     assert quiet.exit_code == 0
     assert len(quiet.stderr.splitlines()) == 1 and SUMMARY.match(quiet.stderr) and quiet.stdout == ""

@@ -234,7 +234,8 @@ def test_example_profile_renders_in_every_theme():
 @pytest.mark.parametrize(("slug", "theme"), [(None, "modern"), ("acme", "modern"), ("berlin", "classic")])
 def test_golden_pages(ws, golden, slug, theme):
     cv = with_theme(tailored(ws, slug), theme)
-    downloads = (Download("pdf", "format_pdf", "cv.pdf", 48_000), Download("docx", "format_docx", "cv.docx", 900),
+    downloads = (Download("pdf", "format_pdf", "cv.pdf", 48_000),
+                 Download("docx", "format_docx", "cv.docx", 900),
                  Download("txt", "format_txt", "cv.txt", 5_000)) if slug == "acme" else ()
     context = PageContext(root="../" if slug else "", pdf_name="cv.pdf", base_url="https://marta.example",
                           page_path=f"{slug}/" if slug else "", downloads=downloads)
