@@ -27,7 +27,7 @@ def render_text(cv: TailoredCV) -> str:
 
 
 def document_text(doc: CvDocument) -> str:
-    lines: list[str] = [doc.name.upper()]
+    lines: list[str] = [doc.name]
     lines += _wrap(" · ".join(p for p in (doc.headline, doc.location) if p))
     lines += _wrap(doc.pitch)
     lines += [line for link in doc.contacts for line in _wrap(contact_line(link))]
