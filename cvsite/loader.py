@@ -324,7 +324,11 @@ def _letter(value: str, jobs_dir: Path, doc: YamlDocument,
     except (OSError, UnicodeDecodeError, IndexError):
         block, first = False, ""
     if block:  # a literal block keeps its lines: line n of the letter is line n of the block
-        return text, LetterSource(doc.file, line + 1, len(first) - len(first.lstrip(" ")) + 1, exact=True)
+        raw = str(doc.data.get("letter", "")) if isinstance(doc.data, dict) else ""
+        skipped = raw[:len(raw) - len(raw.lstrip())].count("\n")  # blank lines the model stripped
+        first = next((x for x in source[line:] if x.strip()), first)
+        return text, LetterSource(doc.file, line + 1 + skipped, len(first) - len(first.lstrip(" ")) + 1,
+                                  exact=True)
     return text, LetterSource(doc.file, line, column, exact=False)
 
 
