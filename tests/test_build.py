@@ -617,7 +617,7 @@ def test_documents_are_the_same_bytes_in_two_fresh_builds(tmp_path: Path, monkey
     directory = copy_profile(FIXTURE, tmp_path / "cv")
     first = snapshot(build_site(directory, tmp_path / "one", skip=("pdf",), pdf=True).out)
     second = snapshot(build_site(directory, tmp_path / "two", skip=("pdf",), pdf=True).out)
-    documents = {k for k in first if "-CV" in k and k.endswith((".docx", ".txt")) or "Cover-Letter" in k}
+    documents = {k for k in first if ("-CV" in k and k.endswith((".docx", ".txt"))) or "Cover-Letter" in k}
     assert len(documents) == 8
     assert {k: first[k] for k in documents} == {k: second[k] for k in documents}
 
@@ -737,3 +737,17 @@ def test_init_then_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert len(list(out.rglob("*.pdf"))) == len(jobs) + 1
     match = SUMMARY.match(run.stderr.splitlines()[-1])
     assert match and match.group(3) == str(len(jobs) + 1)
+
+
+def test_no_flags_skip_each_kind_on_a_fresh_site(tmp_path: Path) -> None:
+    directory = copy_profile(FIXTURE, tmp_path / "cv")
+    out = tmp_path / "site"
+    args = ["build", str(directory), "-o", str(out)]
+    run = CliRunner().invoke(cli, [*args, "--no-pdf", "--no-docx", "--no-txt"])
+    assert run.exit_code == 0, run.output
+    documents = [p for p in out.rglob("*") if p.suffix in (".pdf", ".docx") or p.name.endswith("-CV.txt")]
+    assert documents == [] and not list(out.rglob("*-CV-*.txt"))
+    assert not soup(out / "acme" / "index.html").find("ul", class_="downloads")
+    run = CliRunner().invoke(cli, [*args, "--no-letter", "--no-docx"])
+    assert run.exit_code == 0 and not list(out.rglob("*Cover-Letter*")) and not list(out.rglob("*.docx"))
+    assert len(list(out.rglob("*-CV*.txt"))) == 3 and len(list(out.rglob("*.pdf"))) == 4
