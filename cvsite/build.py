@@ -43,6 +43,7 @@ from cvsite.tailored import RankedItem, TailoredCV
 from cvsite.themes import TEMPLATE_SUFFIXES, load_theme
 
 RESERVED_SLUGS = frozenset({"assets"})
+POOL_MIN_TASKS = 16  # below this many CVs with only Word and text files due, a pool costs more than it saves
 Progress = Callable[[int, int], None]
 # Decides whether and when a finished build is swapped in (serve drops stale builds).
 Gate = Callable[[Callable[[], None]], None]
@@ -457,14 +458,14 @@ def _render_documents(build: _Build, workspace: Workspace, plans: list[_PagePlan
     """Render every due document, one task per CV (tailored once for all its documents).
 
     When PDFs are due they take all cores, and the other documents of each CV render in
-    the same workers beside them; without PDFs the quick ones render here, sparing a pool.
+    the same workers beside them; a few quick ones (Word, text) render here, sparing a pool.
     Workers get the workspace this build loaded, not a fresh read, so a document always
     matches the content hash it is stored under.
     """
     if not plans:
         return
     tasks = [(plan.page.slug, tuple(d.kind for d in plan.due), today) for plan in plans]
-    heavy = any(BY_NAME[d.kind].pdf for plan in plans for d in plan.due)
+    heavy = len(tasks) >= POOL_MIN_TASKS or any(BY_NAME[d.kind].pdf for plan in plans for d in plan.due)
     workers = min(len(tasks), _usable_cores()) if heavy else 1
     if workers == 1:
         _start_worker(workspace)
