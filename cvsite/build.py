@@ -532,7 +532,8 @@ def _render_task(task: tuple[str | None, tuple[str, ...], datetime.date]) -> Out
     what = f"the documents of {slug}" if slug else "the general CV's documents"
     try:
         cv = tailor_with(_WORKER["index"], slug, job, workspace.postings.get(slug, "") if slug else "")
-        done = [BY_NAME[kind].render(cv, _WORKER["theme"], today) for kind in kinds]
+        done = [_located(workspace, slug, kind, BY_NAME[kind].render(cv, _WORKER["theme"], today))
+                for kind in kinds]
         # WeasyPrint removes each document's temporary font folder when the document is
         # collected; layouts hold cycles, and a pool worker exits without collecting.
         gc.collect()
@@ -546,6 +547,14 @@ def _render_task(task: tuple[str | None, tuple[str, ...], datetime.date]) -> Out
             return template_problems(what, exc)
         return [Problem(workspace.profile_file, 0, 0, "", f"rendering {what} failed: "
                         f"{type(exc).__name__}: {exc}")]
+
+
+def _located(workspace: Workspace, slug: str | None, kind: str, rendered: Rendered) -> Rendered:
+    """A letter's warnings (it runs too long) point at the file and line the letter is written in."""
+    source = workspace.letters.get(slug) if slug and BY_NAME[kind].letter else None
+    if source is not None:
+        rendered.warnings = [f"{source.file}:{source.line}: {w}" for w in rendered.warnings]
+    return rendered
 
 
 def _collect(build: _Build, plans: list[_PagePlan], outcomes: Iterator[Outcome],

@@ -402,9 +402,9 @@ class Job(Model):
     headline: str | None = None
     pitch: str | None = None
     note: Markdown | None = None
+    # The loader replaces a file name with the file's text, so every later stage reads the letter itself.
     letter: Markdown | None = Field(
-        None, description="The cover letter: Markdown inline, or a .md/.txt file in jobs/ "
-        "(after loading, the letter's text)")
+        None, description="The cover letter: Markdown inline, or the name of a .md/.txt file in jobs/")
     greeting: str | None = Field(None, description="The letter's opening line; default from the language")
     sign_off: str | None = Field(None, description="The letter's closing line; default from the language")
     letter_date: Date | None = Field(None, description="The date on the letter; default: the day it is built")

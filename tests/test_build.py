@@ -628,11 +628,12 @@ def test_a_letter_longer_than_a_page_warns_and_fails_strict(copied: Built) -> No
     before = snapshot(copied.out)
     with pytest.raises(CvsiteError) as caught:
         build_site(copied.directory, copied.out, base_url=BASE, strict=True)
-    assert "acme: the cover letter runs to 2 pages" in str(caught.value)
+    assert f"acme: {letter.resolve()}:1: the cover letter runs to 2 pages" in str(caught.value)
     assert snapshot(copied.out) == before
     result = build_site(copied.directory, copied.out, base_url=BASE)
     assert [w for w in result.warnings if "cover letter" in w] == [
-        "acme: the cover letter runs to 2 pages; a letter should fit on one: shorten it (nothing was cut)"]
+        f"acme: {letter.resolve()}:1: the cover letter runs to 2 pages; a letter should fit on one: "
+        "shorten it (nothing was cut)"]
     assert len(PdfReader(copied.out / LETTER).pages) == 2, "never a silently cut letter"
 
 
