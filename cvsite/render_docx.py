@@ -26,6 +26,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
+from docx.text.paragraph import Paragraph
 
 from cvsite.document import CvDocument, DocEntry, DocSection, cv_document
 from cvsite.markdown import Block, Span
@@ -64,6 +65,7 @@ def document_docx(doc: CvDocument, accent: RGBColor, font: str = "") -> bytes:
         writer.blocks(doc.summary)
     for section in doc.sections:
         writer.section(section)
+    writer.finish()
     return _reproducible(document)
 
 
@@ -74,15 +76,30 @@ class _Writer:
         self.document = document
         self.accent = accent
         self.style_ids = {name: document.styles[name].style_id for name in PARAGRAPH_STYLES}
+        self.links: dict[str, str] = {}
+        self.body = document.element.body
+        self.page_setup = self.body.find(qn("w:sectPr"))
+        if self.page_setup is not None:
+            self.body.remove(self.page_setup)
 
     def paragraph(self, style: str | None = None) -> Any:
-        """A new paragraph in a Word style. The style id is looked up once per document and set
-        on the paragraph's XML: python-docx looks a style up by name on every paragraph, which
-        made a CV take most of a second (tests read every style back by name)."""
-        paragraph = self.document.add_paragraph()
+        """A new paragraph at the end of the body, in a Word style.
+
+        python-docx's `add_paragraph` looks the style up by name and searches the body for
+        its section properties on every call, which grows with the document: a CV of
+        thousands of items took minutes. Here the style ids are looked up once, the
+        section properties wait aside until `finish`, and a paragraph is one append.
+        """
+        element = OxmlElement("w:p")
         if style is not None:
-            paragraph._p.style = self.style_ids[style]
-        return paragraph
+            element.style = self.style_ids[style]
+        self.body.append(element)
+        return Paragraph(element, self.document)
+
+    def finish(self) -> None:
+        """Put the section properties (page size, margins) back as the body's last child."""
+        if self.page_setup is not None:
+            self.body.append(self.page_setup)
 
     def contacts(self, doc: CvDocument) -> None:
         paragraph = self.paragraph()
@@ -123,13 +140,18 @@ class _Writer:
             self.link(paragraph, span.text, span.href)
             return
         run = paragraph.add_run(span.text)
-        run.bold, run.italic = span.bold or None, span.italic or None
+        if span.bold:
+            run.bold = True
+        if span.italic:
+            run.italic = True
         if span.code:
             run.font.name = "Consolas"
 
     def link(self, paragraph: Any, text: str, href: str) -> None:
         """A live hyperlink: an external relationship and a `w:hyperlink` around a styled run."""
-        rel_id = paragraph.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+        if href not in self.links:  # relate_to compares with every relationship so far
+            self.links[href] = paragraph.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+        rel_id = self.links[href]
         hyperlink = OxmlElement("w:hyperlink")
         hyperlink.set(qn("r:id"), rel_id)
         run = OxmlElement("w:r")
