@@ -10,6 +10,7 @@ nothing changed renders no PDF.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import gc
 import hashlib
@@ -18,12 +19,13 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Union
+from typing import Any
 from xml.sax.saxutils import escape
 
 import jinja2
@@ -31,20 +33,19 @@ from pydantic import BaseModel
 
 from cvsite import __version__
 from cvsite.errors import CvsiteError, Problem, did_you_mean
-from cvsite.filenames import pdf_file_name
 from cvsite.freeze import SentRecord, sent_files, sent_records
+from cvsite.letter import build_date
 from cvsite.loader import Workspace, load_workspace
 from cvsite.output import Manifest, Staging, check_output_dir
-from cvsite.render_html import PageContext, render_404, render_page
+from cvsite.outputs import BY_NAME, KINDS, OutputKind, Rendered, wanted
+from cvsite.render_html import Download, PageContext, render_404, render_page
 from cvsite.tailor import Index, tailor_with
 from cvsite.tailored import RankedItem, TailoredCV
 from cvsite.themes import TEMPLATE_SUFFIXES, load_theme
 from cvsite.tokens import job_folders
 
-if TYPE_CHECKING:
-    from cvsite.render_pdf import PdfResult
-
 RESERVED_SLUGS = frozenset({"assets"})
+POOL_MIN_TASKS = 16  # below this many CVs with only Word and text files due, a pool costs more than it saves
 Progress = Callable[[int, int], None]
 # Decides whether and when a finished build is swapped in (serve drops stale builds).
 Gate = Callable[[Callable[[], None]], None]
@@ -55,9 +56,9 @@ class BuildResult:
     out: Path
     pages: int = 0
     pages_reused: int = 0
-    pdfs_rendered: int = 0
-    pdfs_reused: int = 0
-    pdfs_stale: int = 0  # kept from an earlier build by --no-pdf, though their content changed
+    rendered: Counter[str] = field(default_factory=Counter)  # by output kind (cvsite.outputs)
+    reused: Counter[str] = field(default_factory=Counter)
+    stale: Counter[str] = field(default_factory=Counter)  # kept by --no-…, though their content changed
     cut: dict[str, list[str]] = field(default_factory=dict)  # per page label, what its PDF cut to fit
     warnings: list[str] = field(default_factory=list)
     frozen: list[str] = field(default_factory=list)  # jobs published as sent (`cvsite freeze`)
@@ -69,6 +70,18 @@ class BuildResult:
         """Each unlisted page's address to send: a full URL with a base URL, else its folder in OUT."""
         return {slug: (self.base_url or "") + folder for slug, folder in self.unlisted.items()}
 
+    @property
+    def pdfs_rendered(self) -> int:
+        return self.rendered["pdf"]
+
+    @property
+    def pdfs_reused(self) -> int:
+        return self.reused["pdf"]
+
+    @property
+    def pdfs_stale(self) -> int:
+        return self.stale["pdf"]
+
     def summary(self) -> str:
         stale = f", {self.pdfs_stale} out of date (--no-pdf)" if self.pdfs_stale else ""
         total = sum(map(len, self.cut.values()))
@@ -76,8 +89,21 @@ class BuildResult:
         frozen = f"; {len(self.frozen)} frozen job(s) published as sent" if self.frozen else ""
         pdfs = self.pdfs_rendered + self.pdfs_reused + self.pdfs_stale
         return (f"Built {self.pages} page(s) and {pdfs} PDF(s) "
-                f"({self.pdfs_rendered} rendered, {self.pdfs_reused} reused{stale}{dropped}){frozen} "
-                f"in {self.seconds:.1f} s -> {self.out}")
+                f"({self.pdfs_rendered} rendered, {self.pdfs_reused} reused{stale}{dropped})"
+                f"{self._documents()}{frozen} in {self.seconds:.1f} s -> {self.out}")
+
+    def _documents(self) -> str:
+        """`; 4 Word, 4 text, 1 letter file(s) (2 rendered, 7 reused)`: the other kinds."""
+        kinds = [k for k in KINDS if k.name != "pdf"]
+        counts = {k.name: self.rendered[k.name] + self.reused[k.name] + self.stale[k.name] for k in kinds}
+        if not any(counts.values()):
+            return ""
+        listed = ", ".join(f"{counts[k.name]} {k.summary}" for k in kinds if counts[k.name])
+        rendered = sum(self.rendered[k.name] for k in kinds)
+        reused = sum(self.reused[k.name] for k in kinds)
+        stale = sum(self.stale[k.name] for k in kinds)
+        out_of_date = f", {stale} out of date" if stale else ""
+        return f"; {listed} file(s) ({rendered} rendered, {reused} reused{out_of_date})"
 
 
 @dataclass(frozen=True)
@@ -99,11 +125,17 @@ def build_site(
     pdf: bool = True,
     base_url: str | None = None,
     strict: bool = False,
+    skip: Collection[str] = (),
     force: bool = False,
     progress: Progress | None = None,
     gate: Gate | None = None,
 ) -> BuildResult:
-    """Build DIR into OUT (default DIR/site); raise CvsiteError and leave OUT as it was on failure."""
+    """Build DIR into OUT (default DIR/site); raise CvsiteError and leave OUT as it was on failure.
+
+    `pdf=False` skips every WeasyPrint document (CV and letter PDFs); `skip` names further
+    output kinds (`docx`, `txt`, `letter_pdf`) not to render this time. Either way the
+    files an earlier build made are kept, as with `--no-pdf`.
+    """
     started = time.perf_counter()
     directory = Path(directory)
     workspace = load_workspace(directory)
@@ -120,7 +152,8 @@ def build_site(
     except OSError as exc:
         raise CvsiteError(f"{out}: cannot create the build folder: {exc.strerror or exc}") from None
     try:
-        manifest = _build_into(staging, workspace, folders, set(jobs), pdf, base_url, result, progress)
+        skipped = frozenset(skip) | (frozenset(k.name for k in KINDS if k.pdf) if not pdf else frozenset())
+        manifest = _build_into(staging, workspace, folders, set(jobs), skipped, base_url, result, progress)
         if strict and result.warnings:
             raise CvsiteError([Problem(str(out), 0, 0, "", f"warning (--strict): {w}")
                                for w in result.warnings])
@@ -186,18 +219,44 @@ class _Build:
         self.manifest.files[path] = key or _digest(raw)
 
 
+@dataclass(frozen=True)
+class _Due:
+    """One document to render: its kind, its path in the site, its content hash."""
+
+    kind: str
+    path: str
+    key: str
+
+
+@dataclass
+class _PagePlan:
+    """One page's documents, planned before any is rendered: the page lists their sizes."""
+
+    page: PageJob
+    fingerprint: str
+    letter: str
+    theme: str
+    files: list[tuple[OutputKind, str]] = field(default_factory=list)  # what the page offers
+    due: list[_Due] = field(default_factory=list)  # what must be rendered
+
+
 def _build_into(staging: Staging, workspace: Workspace, folders: dict[str, str], selected: set[str],
-                pdf: bool, base_url: str | None, result: BuildResult, progress: Progress | None) -> Manifest:
+                skipped: frozenset[str], base_url: str | None, result: BuildResult,
+                progress: Progress | None) -> Manifest:
     """Write every output into `staging`, each job into its folder; return the manifest
-    (path -> content hash)."""
+    (path -> content hash). A frozen job's stored files are published as they are.
+
+    Documents first (reused, or rendered in parallel), then the pages, which
+    link to them with their sizes.
+    """
     build = _Build(staging, Manifest.read(staging.out), result)
     index = Index.build(workspace.profile, postings=workspace.postings.values())
-    user_theme = _user_theme(workspace)
-    themes = _ThemeHashes(user_theme)
-    pdf_tasks: list[tuple[PageJob, str, str]] = []
+    themes = _ThemeHashes(_user_theme(workspace))
+    today = build_date()
     general = tailor_with(index, None, None, "")
     listed = _listed_jobs(workspace, folders, selected, build)
     sent = sent_records(workspace.root)
+    plans: list[_PagePlan] = []
     for page, cv in _pages(index, workspace, folders, general, selected, set(sent)):
         if page.slug in sent:
             _publish_sent(build, page, sent[page.slug])
@@ -205,48 +264,85 @@ def _build_into(staging: Staging, workspace: Workspace, folders: dict[str, str],
         if page.slug is not None and selected and page.slug not in selected:
             _carry_over(build, page)
             continue
-        fingerprint = cv_fingerprint(cv)
-        pdf_path = page.folder + _pdf_name(cv.person.name, cv.job.company if cv.job else None)
-        pdf_key = _key("pdf", themes.of(cv.theme), fingerprint)
-        has_pdf = _plan_pdf(build, pdf, (page, pdf_path, pdf_key), pdf_tasks)
-        context = PageContext(
-            root="" if page.slug is None else "../",
-            pdf_name=pdf_path.rsplit("/", 1)[-1] if has_pdf else None,
-            base_url=base_url,
-            page_path=page.folder,
-            user_theme_dir=user_theme,
-            listed_jobs=tuple(listed) if page.slug is None else (),
-        )
-        html_key = _key("html", themes.of(cv.theme), fingerprint, repr(context))
-        _emit(build, page.html_path, html_key, lambda cv=cv, context=context: render_page(cv, context))
+        plans.append(_plan_documents(build, workspace, page, cv, themes, today, skipped))
     _write_site_files(build, workspace, general, base_url, listed)
-    _render_pdfs(build, workspace, pdf_tasks, progress)
+    _render_documents(build, workspace, [p for p in plans if p.due], today, progress)
+    for plan in plans:
+        _write_page(build, workspace, index, general, plan, themes, base_url, listed)
     return build.manifest
 
 
+def _plan_documents(build: _Build, workspace: Workspace, page: PageJob, cv: TailoredCV,
+                    themes: _ThemeHashes, today: datetime.date, skipped: frozenset[str]) -> _PagePlan:
+    """Which documents this CV gets, which are reused, and which must be rendered."""
+    plan = _PagePlan(page, cv_fingerprint(cv), letter_fingerprint(cv), cv.theme)
+    company = cv.job.company if cv.job else None
+    for kind in KINDS:
+        if not wanted(kind, workspace.profile, cv.job):
+            continue
+        path = page.folder + _file_name(kind, cv.person.name, company)
+        parts = [kind.name, themes.of(cv.theme) if kind.themed else "", plan.fingerprint]
+        if kind.letter:
+            parts += [plan.letter, today.isoformat()]
+        due = _Due(kind.name, path, _key(*parts))
+        if _plan_document(build, kind.name not in skipped, page, due, plan.due):
+            plan.files.append((kind, path))
+    return plan
+
+
 @functools.lru_cache(maxsize=1024)
-def _pdf_name(person: str, company: str | None) -> str:
+def _file_name(kind: OutputKind, person: str, company: str | None) -> str:
     """Cached: the file name reads the transliteration table, which `serve` would
     otherwise pay for on every save."""
-    return pdf_file_name(person, company)
+    return kind.file_name(person, company)
 
 
-def _plan_pdf(build: _Build, pdf: bool, task: tuple[PageJob, str, str],
-              queue: list[tuple[PageJob, str, str]]) -> bool:
-    """Reuse an unchanged PDF, or queue it for rendering; with --no-pdf keep the
-    previous one (under its old hash, so the next full build renders it afresh)."""
-    page, path, key = task
-    old_key = build.previous.files.get(path)
-    if old_key and (old_key == key or not pdf) and build.reuse(path):
-        if old_key == key:
-            build.result.pdfs_reused += 1
-        else:
-            build.result.pdfs_stale += 1
-        _report(build.result, page, build.manifest.notes.get(path, {}))
+def _plan_document(build: _Build, enabled: bool, page: PageJob, due: _Due, queue: list[_Due]) -> bool:
+    """Reuse an unchanged document, or queue it for rendering; when this build skips its
+    kind, keep the previous one (under its old hash, so the next full build renders it afresh).
+    True if the page will have the file."""
+    old_key = build.previous.files.get(due.path)
+    if old_key and (old_key == due.key or not enabled) and build.reuse(due.path):
+        counter = build.result.reused if old_key == due.key else build.result.stale
+        counter[due.kind] += 1
+        _report(build.result, page, build.manifest.notes.get(due.path, {}))
         return True
-    if pdf:
-        queue.append(task)
-    return pdf
+    if enabled:
+        queue.append(due)
+    return enabled
+
+
+def _write_page(build: _Build, workspace: Workspace, index: Index, general: TailoredCV, plan: _PagePlan,
+                themes: _ThemeHashes, base_url: str | None, listed: list[tuple[str, str, str]]) -> None:
+    """The page, offering the documents that made it into the build (with their sizes)."""
+    page = plan.page
+    downloads = tuple(_download(build, kind, path) for kind, path in plan.files
+                      if path in build.manifest.files)
+    pdf = next((d.href for d in downloads if d.kind == "pdf"), None)
+    context = PageContext(
+        root="" if page.slug is None else "../",
+        pdf_name=pdf,
+        downloads=downloads,
+        base_url=base_url,
+        page_path=page.folder,
+        user_theme_dir=_user_theme(workspace),
+        listed_jobs=tuple(listed) if page.slug is None else (),
+    )
+    key = _key("html", themes.of(plan.theme), plan.fingerprint, plan.letter, repr(context))
+
+    def render() -> str:
+        slug = page.slug
+        if slug is None:
+            return render_page(general, context)
+        cv = tailor_with(index, slug, workspace.jobs[slug], workspace.postings[slug])
+        return render_page(cv, context)
+
+    _emit(build, page.html_path, key, render)
+
+
+def _download(build: _Build, kind: OutputKind, path: str) -> Download:
+    size = build.staging.target(path).stat().st_size
+    return Download(kind.name, kind.label, path.rsplit("/", 1)[-1], size)
 
 
 def _report(result: BuildResult, page: PageJob, notes: dict[str, list[str]]) -> None:
@@ -393,31 +489,37 @@ def _sitemap(base_url: str, listed: list[str]) -> str:
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n")
 
 
-# -- PDFs, in parallel --------------------------------------------------------------
+# -- documents, in parallel ----------------------------------------------------------
 
 _WORKER: dict[str, Any] = {}
-PdfOutcome = Union["PdfResult", list[Problem]]
+Outcome = list[Rendered] | list[Problem]
 
 
-def _render_pdfs(build: _Build, workspace: Workspace, tasks: list[tuple[PageJob, str, str]],
-                 progress: Progress | None) -> None:
-    """Render on all cores. Workers get the workspace this build loaded, not a
-    fresh read, so a PDF always matches the content hash it is stored under."""
-    if not tasks:
+def _render_documents(build: _Build, workspace: Workspace, plans: list[_PagePlan], today: datetime.date,
+                      progress: Progress | None) -> None:
+    """Render every due document, one task per CV (tailored once for all its documents).
+
+    When PDFs are due they take all cores, and the other documents of each CV render in
+    the same workers beside them; a few quick ones (Word, text) render here, sparing a pool.
+    Workers get the workspace this build loaded, not a fresh read, so a document always
+    matches the content hash it is stored under.
+    """
+    if not plans:
         return
-    slugs = [page.slug for page, _, _ in tasks]
-    workers = min(len(tasks), _usable_cores())
+    tasks = [(plan.page.slug, tuple(d.kind for d in plan.due), today) for plan in plans]
+    heavy = len(tasks) >= POOL_MIN_TASKS or any(BY_NAME[d.kind].pdf for plan in plans for d in plan.due)
+    workers = min(len(tasks), _usable_cores()) if heavy else 1
     if workers == 1:
         _start_worker(workspace)
-        _collect(build, tasks, map(_render_one, slugs), progress)
+        _collect(build, plans, map(_render_task, tasks), progress)
         return
     context = _pool_context()
     if context.get_start_method() == "fork":
-        _warm_fonts(workspace, slugs)
+        _warm_fonts(workspace, [plan.page.slug for plan in plans])
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                                initargs=(workspace,))
     try:
-        _collect(build, tasks, pool.map(_render_one, slugs), progress)
+        _collect(build, plans, pool.map(_render_task, tasks), progress)
     except BrokenProcessPool:
         raise CvsiteError("a PDF rendering process died (out of memory?); try again with fewer "
                           "jobs at a time (--job)") from None
@@ -464,20 +566,21 @@ def _start_worker(workspace: Workspace) -> None:
     _WORKER.update(workspace=workspace, index=index, theme=_user_theme(workspace))
 
 
-def _render_one(slug: str | None) -> PdfOutcome:
-    """One PDF, or the problems that stopped it (returned, so they cross the process boundary intact)."""
+def _render_task(task: tuple[str | None, tuple[str, ...], datetime.date]) -> Outcome:
+    """The due documents of one CV, or the problems that stopped them (returned, so they
+    cross the process boundary intact)."""
+    slug, kinds, today = task
     workspace: Workspace = _WORKER["workspace"]
     job = workspace.jobs[slug] if slug else None
-    what = f"the PDF of {slug}" if slug else "the general PDF"
-    from cvsite.render_pdf import render_pdf  # WeasyPrint loads only when a PDF is due
-
+    what = f"the documents of {slug}" if slug else "the general CV's documents"
     try:
         cv = tailor_with(_WORKER["index"], slug, job, workspace.postings.get(slug, "") if slug else "")
-        result = render_pdf(cv, _WORKER["theme"])
+        done = [_located(workspace, slug, kind, BY_NAME[kind].render(cv, _WORKER["theme"], today))
+                for kind in kinds]
         # WeasyPrint removes each document's temporary font folder when the document is
         # collected; layouts hold cycles, and a pool worker exits without collecting.
         gc.collect()
-        return result
+        return done
     except CvsiteError as exc:
         if isinstance(exc.__cause__, jinja2.TemplateError):
             return template_problems(what, exc.__cause__)
@@ -489,20 +592,30 @@ def _render_one(slug: str | None) -> PdfOutcome:
                         f"{type(exc).__name__}: {exc}")]
 
 
-def _collect(build: _Build, tasks: list[tuple[PageJob, str, str]], outcomes: Iterator[PdfOutcome],
+def _located(workspace: Workspace, slug: str | None, kind: str, rendered: Rendered) -> Rendered:
+    """A letter's warnings (it runs too long) point at the file and line the letter is written in."""
+    source = workspace.letters.get(slug) if slug and BY_NAME[kind].letter else None
+    if source is not None:
+        rendered.warnings = [f"{source.file}:{source.line}: {w}" for w in rendered.warnings]
+    return rendered
+
+
+def _collect(build: _Build, plans: list[_PagePlan], outcomes: Iterator[Outcome],
              progress: Progress | None) -> None:
-    for done, ((page, path, key), outcome) in enumerate(zip(tasks, outcomes, strict=False), 1):
-        if isinstance(outcome, list):
-            raise CvsiteError(outcome)
-        build.write(path, outcome.data, key)
-        notes = {k: v for k, v in (("cut", outcome.cut), ("cut_entries", outcome.cut_entries),
-                                   ("warnings", outcome.warnings)) if v}
-        if notes:
-            build.manifest.notes[path] = notes
-        build.result.pdfs_rendered += 1
-        _report(build.result, page, notes)
+    for done, (plan, outcome) in enumerate(zip(plans, outcomes, strict=False), 1):
+        if outcome and isinstance(outcome[0], Problem):
+            raise CvsiteError(outcome)  # type: ignore[arg-type]
+        for due, rendered in zip(plan.due, outcome, strict=True):
+            assert isinstance(rendered, Rendered)
+            build.write(due.path, rendered.data, due.key)
+            notes = {k: v for k, v in (("cut", rendered.cut), ("cut_entries", rendered.cut_entries),
+                                       ("warnings", rendered.warnings)) if v}
+            if notes:
+                build.manifest.notes[due.path] = notes
+            build.result.rendered[due.kind] += 1
+            _report(build.result, plan.page, notes)
         if progress:
-            progress(done, len(tasks))
+            progress(done, len(plans))
 
 
 # -- content hashes ----------------------------------------------------------------
@@ -534,12 +647,25 @@ def cv_fingerprint(cv: TailoredCV) -> str:
     """
     shown = {
         "person": cv.person,
-        "job": cv.job,
+        "job": cv.job.model_dump(mode="json", exclude=_NOT_IN_CV) if cv.job else None,
         "options": [cv.slug, cv.theme, cv.language, cv.paper, cv.max_pages, cv.listed],
         "matched_skills": cv.matched_skills,
         "sections": [[section.name, [_shown_item(r) for r in section.items]] for section in cv.sections],
     }
     text = json.dumps(shown, default=_plain, sort_keys=True, ensure_ascii=False)
+    return _digest(text.encode("utf-8"))
+
+
+_LETTER_FIELDS = frozenset({"letter", "greeting", "sign_off", "letter_date"})
+# A letter or a change of `outputs:` changes the page and the letter PDF, not the CV's documents.
+_NOT_IN_CV = _LETTER_FIELDS | {"outputs"}
+
+
+def letter_fingerprint(cv: TailoredCV) -> str:
+    """A stable hash of the job's letter and the words around it ("" without a job)."""
+    if cv.job is None:
+        return ""
+    text = json.dumps(cv.job.model_dump(mode="json", include=_LETTER_FIELDS), sort_keys=True)
     return _digest(text.encode("utf-8"))
 
 

@@ -78,7 +78,7 @@ def check(directory: Path, as_json: bool, strict: bool, verbose: int) -> None:
     Warnings carry a code: personal-data, self-rating, vague-contribution,
     spelling, placeholder, consistency, keyword-coverage, links,
     application-deadline, application-not-frozen, application-frozen-changed,
-    page-fit, theme-extraction (theme/ CSS an applicant tracking system would misread).
+    page-fit, letter, theme-extraction (theme/ CSS an applicant tracking system would misread).
     Silence one for the whole profile with `checks: {ignore: [CODE]}` in profile.yaml,
     or for one item with `ignore_checks: [CODE]`.
     """
@@ -115,30 +115,41 @@ def schema(kind: str) -> None:
 @click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: DIR/site).")
 @JobOption
-@click.option("--no-pdf", is_flag=True, help="Skip PDF rendering (keeps earlier PDFs).")
+@click.option("--no-pdf", is_flag=True, help="Skip PDF rendering, CVs and letters (keeps earlier PDFs).")
+@click.option("--no-docx", is_flag=True, help="Skip the Word files (keeps earlier ones).")
+@click.option("--no-txt", is_flag=True, help="Skip the plain-text files (keeps earlier ones).")
+@click.option("--no-letter", is_flag=True, help="Skip the cover-letter PDFs (keeps earlier ones).")
 @click.option("--base-url", metavar="URL", help="Public URL of the site, for canonical and Open Graph links.")
 @click.option("--strict", is_flag=True, help="Fail the build on warnings.")
 @click.option("--force", is_flag=True, help="Replace an output folder cvsite did not create.")
 @verbosity
 @reports_errors
-def build(directory: Path, out: Path | None, jobs: tuple[str, ...], no_pdf: bool, base_url: str | None,
-          strict: bool, force: bool, verbose: int) -> None:
-    """Build the landing pages and PDFs, one per job plus a general one."""
+def build(directory: Path, out: Path | None, jobs: tuple[str, ...], no_pdf: bool, no_docx: bool,
+          no_txt: bool, no_letter: bool, base_url: str | None, strict: bool, force: bool,
+          verbose: int) -> None:
+    """Build the landing pages, PDFs, Word and text CVs and cover letters, one set per job
+    plus a general one."""
     from cvsite.build import build_site
 
+    skip = [kind for kind, off in (("docx", no_docx), ("txt", no_txt), ("letter_pdf", no_letter)) if off]
     with _pdf_progress(verbose) as progress:
         result = build_site(directory, out, jobs, pdf=not no_pdf, base_url=base_url, strict=strict,
-                            force=force, progress=progress)
-    for label, cut in result.cut.items() if verbose >= 0 else ():
+                            skip=skip, force=force, progress=progress)
+    echo_cuts(result.cut, verbose)
+    echo_warnings(result.warnings)
+    if verbose >= 0:
+        echo_unlisted(result.unlisted_addresses())
+    click.echo(result.summary())
+
+
+def echo_cuts(cuts: dict[str, list[str]], verbose: int) -> None:
+    """What each PDF cut to fit its page limit: a count, or with -v the list."""
+    for label, cut in cuts.items() if verbose >= 0 else ():
         if verbose > 0:
             click.echo(f"{label}: cut to fit the page limit:")
             click.echo("\n".join(f"  - {line}" for line in cut))
         else:
             click.echo(f"{label}: {len(cut)} cut to fit the page limit (-v lists them)")
-    echo_warnings(result.warnings)
-    if verbose >= 0:
-        echo_unlisted(result.unlisted_addresses())
-    click.echo(result.summary())
 
 
 def echo_unlisted(addresses: dict[str, str]) -> None:
@@ -165,7 +176,7 @@ def _pdf_progress(verbose: int) -> Iterator[Callable[[int, int], None] | None]:
     def advance(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = click.progressbar(length=total, label="Rendering PDFs", file=sys.stderr)
+            bar = click.progressbar(length=total, label="Rendering documents", file=sys.stderr)
             bar.__enter__()
         bar.update(1)
 
@@ -210,8 +221,7 @@ def deploy(directory: Path, remote: str | None, remote_name: str, branch: str, m
         echo_problems(exc.problems)
         click.echo("Nothing was published.", err=True)
         sys.exit(EXIT_INVALID)
-    for line in result.build.dropped if verbose > 0 else ():
-        click.echo(f"dropped to fit: {line}", err=True)
+    echo_cuts(result.build.cut, verbose)
     echo_warnings(result.build.warnings)
     if dry_run:
         for path in result.files:
@@ -438,3 +448,39 @@ def export_jsonresume(directory: Path, job: str | None, out_file: Path | None, v
             click.echo(f"Wrote {out_file}")
     for note in result.no_home if verbose >= 0 else ():  # beside the document itself, on stderr
         click.echo(f"no home in JSON Resume: {note}", err=out_file is None)
+
+@export_group.command("docx")
+@DirArg
+@click.option("--job", "job", metavar="SLUG", help="The CV tailored for this application.")
+@click.option("-o", "--output", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write (default: the name the site gives it, in the current folder).")
+@verbosity
+@reports_errors
+def export_docx(directory: Path, job: str | None, out_file: Path | None, verbose: int) -> None:
+    """The CV (or one job's tailored CV) as a Word file."""
+    from cvsite.export import export_document
+
+    written = export_document(directory, "docx", job, out_file)
+    if verbose >= 0:
+        click.echo(f"Wrote {written}")
+
+
+@export_group.command("txt")
+@DirArg
+@click.option("--job", "job", metavar="SLUG", help="The CV tailored for this application.")
+@click.option("-o", "--output", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@verbosity
+@reports_errors
+def export_txt(directory: Path, job: str | None, out_file: Path | None, verbose: int) -> None:
+    """The CV (or one job's tailored CV) as plain text, wrapped at 80 columns."""
+    from cvsite.export import export_document, tailored
+
+    if out_file is None:
+        from cvsite.render_text import render_text
+
+        click.echo(render_text(tailored(directory, job)), nl=False)
+        return
+    written = export_document(directory, "txt", job, out_file)
+    if verbose >= 0:
+        click.echo(f"Wrote {written}")

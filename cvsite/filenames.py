@@ -16,12 +16,18 @@ import yaml
 
 def pdf_file_name(person_name: str, company: str | None = None) -> str:
     """`Marta-Kowalczyk-CV-Acme.pdf`: ASCII-safe, readable in a downloads folder."""
-    parts = [ascii_slug(person_name) or "CV", "CV"]
-    if parts[0] == "CV":
-        parts = ["CV"]
+    return document_file_name(person_name, company)
+
+
+def document_file_name(person_name: str, company: str | None = None, what: str = "CV",
+                       suffix: str = ".pdf") -> str:
+    """`Marta-Kowalczyk-CV-Acme.docx`, `Marta-Kowalczyk-Cover-Letter-Acme.pdf`: the person,
+    what the document is, the company; ASCII-safe."""
+    person = ascii_slug(person_name)
+    parts = [person, what] if person and person != what else [what]
     if company and ascii_slug(company):
         parts.append(ascii_slug(company))
-    return "-".join(parts) + ".pdf"
+    return "-".join(parts) + suffix
 
 
 def ascii_slug(text: str) -> str:

@@ -22,7 +22,29 @@ from cvsite.validate import check_job, check_profile, profile_tags
 from cvsite.yamlsource import Loc, YamlDocument, load_yaml, read_text
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
-POSTING_FILE = re.compile(r"^[^\n]{1,200}\.(txt|md)$", re.IGNORECASE)
+_LITERAL_BLOCK = re.compile(r":[ \t]*\|[-+1-9]*[ \t]*(#.*)?$")
+TEXT_FILE = re.compile(r"^[^\n]{1,200}\.(txt|md)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class LetterSource:
+    """Where a job's cover letter was written, so advice can point at its lines.
+
+    `line` is the line of `file` that holds the letter's first line: 1 for a
+    letter file, the line after `letter: |` for a literal block in the job file
+    (`column` is then the block's indentation). A letter written any other way
+    in YAML (folded, quoted) has `exact` False: its lines are joined, so every
+    line reports at the start of the value.
+    """
+
+    file: str
+    line: int
+    column: int = 1
+    exact: bool = True
+
+    def where(self, number: int, offset: int = 0) -> tuple[int, int]:
+        """(line, column) in `file` of character `offset` of the letter's line `number` (0-based)."""
+        return (self.line + number, self.column + offset) if self.exact else (self.line, self.column)
 
 
 @dataclass
@@ -34,6 +56,7 @@ class Workspace:
     jobs: dict[str, Job] = field(default_factory=dict)
     postings: dict[str, str] = field(default_factory=dict)
     documents: dict[str, YamlDocument] = field(default_factory=dict)
+    letters: dict[str, LetterSource] = field(default_factory=dict)
 
     @property
     def profile_file(self) -> str:
@@ -63,6 +86,7 @@ def load_workspace(root: Path, only_jobs: Sequence[str] = ()) -> Workspace:
     jobs: dict[str, Job] = {}
     known_tags: set[str] | None = None
     postings: dict[str, str] = {}
+    letters: dict[str, LetterSource] = {}
     for path in _job_files(root, only_jobs, problems):
         doc, job = load_model(path, Job, problems)
         if doc:
@@ -71,13 +95,15 @@ def load_workspace(root: Path, only_jobs: Sequence[str] = ()) -> Workspace:
             if profile is not None and known_tags is None:
                 known_tags = profile_tags(profile)
             problems += check_job(job, doc, profile, known_tags)
-            posting = _posting_text(job, path.parent, doc, problems)
+            posting = _job_text("posting", job.posting, path.parent, doc, problems)
+            if job.letter:
+                job.letter, letters[path.stem] = _letter(job.letter, path.parent, doc, problems)
             jobs[path.stem] = job
             postings[path.stem] = posting
     if problems:
         raise CvsiteError(sorted(problems, key=lambda p: (p.file, p.line, p.column)))
     assert profile is not None
-    return Workspace(root, profile, jobs, postings, documents)
+    return Workspace(root, profile, jobs, postings, documents, letters)
 
 
 def require_directory(root: Path) -> Path:
@@ -255,31 +281,62 @@ def _field_names(model: type[BaseModel]) -> list[str]:
     return [info.alias or name for name, info in model.model_fields.items()]
 
 
-def _posting_text(job: Job, jobs_dir: Path, doc: YamlDocument, problems: list[Problem]) -> str:
-    """The posting is inline text, or the name of a .txt/.md file inside jobs/."""
-    value = (job.posting or "").strip()
-    if not POSTING_FILE.match(value):
+def _job_text(key: str, value: str | None, jobs_dir: Path, doc: YamlDocument,
+              problems: list[Problem]) -> str:
+    """A posting or letter is inline text, or the name of a .txt/.md file inside jobs/."""
+    value = (value or "").strip()
+    if not TEXT_FILE.match(value):
         return value
-    try:
-        target = (jobs_dir / value).resolve()
-        exists = target.is_file()
-    except (OSError, ValueError) as exc:  # a name too long, or with a NUL byte
-        problems.append(doc.problem(("posting",), "posting", f"posting file name is unusable: {exc}"))
-        return ""
-    if not target.is_relative_to(jobs_dir.resolve()):
-        problems.append(doc.problem(("posting",), "posting",
-                                    f"posting file '{value}' is outside the jobs/ folder"))
-        return ""
-    if not exists:
-        siblings = [p.name for p in jobs_dir.iterdir() if p.suffix in (".txt", ".md")]
-        problems.append(doc.problem(("posting",), "posting", f"posting file '{value}' not found "
-                                    f"in {jobs_dir}{did_you_mean(value, siblings)}"))
+    target = _text_file(key, value, jobs_dir, doc, problems)
+    if target is None:
         return ""
     try:
         return read_text(target, str(target))
     except CvsiteError as exc:
         problems += exc.problems
         return ""
+
+
+def _text_file(key: str, value: str, jobs_dir: Path, doc: YamlDocument,
+               problems: list[Problem]) -> Path | None:
+    """The file a job's `key` names, inside jobs/; None (and a problem) when it is not usable."""
+    try:
+        target = (jobs_dir / value).resolve()
+        exists = target.is_file()
+    except (OSError, ValueError) as exc:  # a name too long, or with a NUL byte
+        problems.append(doc.problem((key,), key, f"{key} file name is unusable: {exc}"))
+        return None
+    if not target.is_relative_to(jobs_dir.resolve()):
+        problems.append(doc.problem((key,), key, f"{key} file '{value}' is outside the jobs/ folder"))
+        return None
+    if not exists:
+        siblings = [p.name for p in jobs_dir.iterdir() if p.suffix in (".txt", ".md")]
+        problems.append(doc.problem((key,), key, f"{key} file '{value}' not found "
+                                    f"in {jobs_dir}{did_you_mean(value, siblings)}"))
+        return None
+    return target
+
+
+def _letter(value: str, jobs_dir: Path, doc: YamlDocument,
+            problems: list[Problem]) -> tuple[str, LetterSource]:
+    """The letter's text and where it was written (a file in jobs/, or the job file itself)."""
+    text = _job_text("letter", value, jobs_dir, doc, problems)
+    if TEXT_FILE.match(value.strip()):
+        return text, LetterSource(str((jobs_dir / value.strip()).resolve()), 1)
+    line, column = doc.where(("letter",))
+    try:
+        source = Path(doc.file).read_text("utf-8").splitlines()
+        block = _LITERAL_BLOCK.search(source[line - 1]) is not None
+        first = source[line] if block else ""
+    except (OSError, UnicodeDecodeError, IndexError):
+        block, first = False, ""
+    if block:  # a literal block keeps its lines: line n of the letter is line n of the block
+        raw = str(doc.data.get("letter", "")) if isinstance(doc.data, dict) else ""
+        skipped = raw[:len(raw) - len(raw.lstrip())].count("\n")  # blank lines the model stripped
+        first = next((x for x in source[line:] if x.strip()), first)
+        return text, LetterSource(doc.file, line + 1 + skipped, len(first) - len(first.lstrip(" ")) + 1,
+                                  exact=True)
+    return text, LetterSource(doc.file, line, column, exact=False)
 
 
 def assign_ids(profile: Profile) -> None:

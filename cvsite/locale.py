@@ -8,6 +8,7 @@ printing a raw key on a recruiter's screen.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -58,6 +59,11 @@ class Locale:
         if not value.month:
             return str(value.year)
         return str(self.data["date"]["month"]).format(month=self.month(value.month), year=value.year)
+
+    def long_date(self, value: datetime.date) -> str:
+        """A full date as a letter carries it: "2 December 2026", "2. Dezember 2026"."""
+        month = str(self.data["months_long"][value.month - 1])
+        return str(self.data["date"]["day"]).format(day=value.day, month=month, year=value.year)
 
     def date_range(
         self, start: PartialDate | None, end: PartialDate | str | None = None

@@ -11,7 +11,9 @@ is left as plain text.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -64,3 +66,68 @@ def plain_text(text: str | None) -> str:
             elif child.type in ("softbreak", "hardbreak"):
                 words.append(" ")
     return "".join(words).strip()
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text with its emphasis and, for a link, its address."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph or one bullet of a list, as spans: what a Word or text file writes."""
+
+    spans: tuple[Span, ...]
+    bullet: bool = False
+
+
+def inline_spans(text: str | None) -> tuple[Span, ...]:
+    """One-line markdown as spans, with the same safety rules as the page (only safe links)."""
+    if not text:
+        return ()
+    tokens = _parser().parseInline(" ".join(text.split()))
+    return _spans(tokens[0].children or []) if tokens else ()
+
+
+def markdown_blocks(text: str | None) -> list[Block]:
+    """Block markdown as paragraphs and bullets, in reading order; nested lists are flattened."""
+    if not text:
+        return []
+    blocks: list[Block] = []
+    depth = 0
+    for token in _parser().parse(text):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif token.type == "inline":
+            blocks.append(Block(_spans(token.children or []), bullet=depth > 0))
+        elif token.type in ("code_block", "fence"):
+            blocks.append(Block((Span(token.content.rstrip("\n"), code=True),)))
+    return blocks
+
+
+def _spans(children: list[Any]) -> tuple[Span, ...]:
+    spans: list[Span] = []
+    bold = italic = 0
+    href: str | None = None
+    for child in children:
+        kind = child.type
+        if kind in ("strong_open", "strong_close"):
+            bold += 1 if kind.endswith("open") else -1
+        elif kind in ("em_open", "em_close"):
+            italic += 1 if kind.endswith("open") else -1
+        elif kind == "link_open":
+            href = str(child.attrs.get("href", "")) or None
+        elif kind == "link_close":
+            href = None
+        elif kind in ("text", "code_inline", "softbreak", "hardbreak"):
+            content = child.content if kind in ("text", "code_inline") else " "
+            spans.append(Span(content, bold > 0, italic > 0, kind == "code_inline", href))
+    return tuple(spans)

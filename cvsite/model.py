@@ -313,6 +313,21 @@ class PdfOptions(Model):
     max_pages: Annotated[int, Field(ge=1, le=20)] | None = None
 
 
+class Outputs(Model):
+    """Which documents besides the page and the PDF CV to build; unset means yes.
+
+    A job's value wins over the profile's, key by key.
+    """
+
+    docx: bool | None = Field(None, description="The CV as a Word file (.docx)")
+    txt: bool | None = Field(None, description="The CV as plain text (.txt), for pasting into forms")
+    letter_pdf: bool | None = Field(None, description="The cover letter as a PDF (jobs with a `letter`)")
+
+    def merged(self, override: Outputs) -> Outputs:
+        """These settings with `override`'s explicit values on top."""
+        return Outputs(**{**self.model_dump(exclude_none=True), **override.model_dump(exclude_none=True)})
+
+
 class ChecksOptions(Model):
     ignore: list[str] = Field(default_factory=list, description="Check codes to silence")
     words: list[str] = Field(default_factory=list, description="Extra words the spell check accepts")
@@ -373,6 +388,7 @@ class Profile(Model):
     section_order: SectionOrder = Field(
         "conventional", description="Order of a job's sections: conventional (experience first) or "
                                     "relevance (strongest section first); items are ranked either way")
+    outputs: Outputs = Field(default_factory=Outputs)
     base_url: Url | None = Field(None, description="Public URL of the site, for canonical links")
     domain: str | None = Field(None, description="Custom domain; written to CNAME")
     checks: ChecksOptions = Field(default_factory=ChecksOptions)
@@ -442,7 +458,14 @@ class Job(Model):
     headline: str | None = None
     pitch: str | None = None
     note: Markdown | None = None
+    # The loader replaces a file name with the file's text, so every later stage reads the letter itself.
+    letter: Markdown | None = Field(
+        None, description="The cover letter: Markdown inline, or the name of a .md/.txt file in jobs/")
+    greeting: str | None = Field(None, description="The letter's opening line; default from the language")
+    sign_off: str | None = Field(None, description="The letter's closing line; default from the language")
+    letter_date: Date | None = Field(None, description="The date on the letter; default: the day it is built")
     pdf: PdfOptions = Field(default_factory=PdfOptions)
+    outputs: Outputs = Field(default_factory=Outputs)
     theme: str | None = None
     language: str | None = None
     listed: bool = False

@@ -21,6 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from cvsite.errors import CvsiteError
+from cvsite.letter import letter_view
 from cvsite.locale import Locale, load_locale
 from cvsite.markdown import is_safe_link, plain_text, render_inline, render_markdown
 from cvsite.model import Contact, Item
@@ -31,11 +32,27 @@ DESCRIPTION_LIMIT = 200
 
 
 @dataclass(frozen=True)
+class Download:
+    """One file the page offers: its kind (pdf, docx, txt, letter_pdf), the locale key of
+    its label, its name beside the page, and its size in bytes."""
+
+    kind: str
+    label: str
+    href: str
+    size: int
+
+    @property
+    def kilobytes(self) -> int:
+        return max(1, round(self.size / 1024))
+
+
+@dataclass(frozen=True)
 class PageContext:
     """Where a page sits in the site, so its links and metadata are right.
 
     root: relative path from the page to the site root ("" for index.html, "../" for acme/).
     pdf_name: this page's PDF, relative to the page (e.g. "Marta-Kowalczyk-CV-Acme.pdf").
+    downloads: the files the page offers (PDF, Word, text, cover letter), with their sizes.
     base_url: public URL of the site root; only adds the canonical link and og:url.
     page_path: the page's folder below the root ("" for the index, "acme/" for a job).
     user_theme_dir: the user's override folder (`DIR/theme/`), if any.
@@ -44,6 +61,7 @@ class PageContext:
 
     root: str = ""
     pdf_name: str | None = None
+    downloads: tuple[Download, ...] = ()
     base_url: str | None = None
     page_path: str = ""
     user_theme_dir: Path | None = None
@@ -155,7 +173,7 @@ def render_page(cv: TailoredCV, page: PageContext) -> str:
     """The landing page HTML for one tailored CV (or the general one)."""
     theme = load_theme(cv.theme, page.user_theme_dir)
     context = template_context(cv, theme, asset=theme.asset_href(page.root))
-    context.update(page=page, pdf_href=page.pdf_name, canonical=page.url)
+    context.update(page=page, pdf_href=page.pdf_name, canonical=page.url, downloads=page.downloads)
     return render_template(theme, "page.html", context)
 
 
@@ -207,7 +225,7 @@ def template_context(
     """
     loc = load_locale(cv.language)
     cut = set(drops)
-    sections = [_section_view(cv, index, loc, cut) for index in range(len(cv.sections))]
+    sections = section_views(cv, loc, cut)
     evidence = top_evidence(cv, sections, apart=for_print)
     if for_print:
         _set_apart(sections, {e.key for e in evidence})
@@ -220,12 +238,13 @@ def template_context(
         "company": cv.job.company if cv.job else None,
         "lang": loc.code,
         "t": loc,
-        "sections": [s for s in sections if s.entries],
+        "sections": sections,
         "about": about,
         "evidence": evidence,
         "contacts": contact_links(cv.person.contact),
         "matched_skills": list(cv.matched_skills),
         "meta": page_meta(cv, loc),
+        "letter": letter_view(cv, loc),
         "jsonld": person_jsonld(cv),
         "theme": theme,
         "asset": asset,
@@ -235,6 +254,7 @@ def template_context(
         "host": display_url,
         "page": None,
         "pdf_href": None,
+        "downloads": (),
         "canonical": None,
         "home": None,
         "page_counter": Markup(""),
@@ -340,6 +360,14 @@ def item_dates(item: Item, loc: Locale) -> str:
         return loc.date(single)
     end = getattr(item, "end", None)
     return loc.date_range(start, end) if start is not None or end is not None else ""
+
+
+def section_views(cv: TailoredCV, loc: Locale, drops: Collection[DropKey] = ()) -> list[SectionView]:
+    """The CV's sections as templates (and the Word and text renderers) show them:
+    in tailored order, without empty ones, less what the PDF fitting dropped."""
+    dropped = set(drops)
+    sections = [_section_view(cv, index, loc, dropped) for index in range(len(cv.sections))]
+    return [s for s in sections if s.entries]
 
 
 def _section_view(cv: TailoredCV, index: int, loc: Locale, drops: set[DropKey]) -> SectionView:

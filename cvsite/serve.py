@@ -90,7 +90,7 @@ class Preview:
         with self.lock:
             generation = self.current = next(self.generation)
         try:
-            result = build_site(self.directory, self.out, pdf=False, force=True,
+            result = build_site(self.directory, self.out, pdf=False, skip=("docx", "txt"), force=True,
                                 gate=self._gate(generation))
         except Exception as exc:  # the preview keeps running whatever the edit broke
             problems = _problems(exc)

@@ -47,7 +47,7 @@ from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
 
 import jinja2
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from cvsite.errors import CvsiteError, Problem, did_you_mean
 from cvsite.yamlsource import YamlDocument
@@ -112,6 +112,14 @@ class FallbackStyle(BaseModel):
     dark_background: CssColor = "#111"
 
 
+class WordStyle(BaseModel):
+    """How the Word (.docx) CV looks: Word has no CSS, so the theme says it here."""
+
+    model_config = ConfigDict(extra="forbid")
+    accent: CssColor | None = Field(None, description="Headings' and links' colour, #rrggbb")
+    font: str = Field("", description="A font Word has, e.g. Calibri or Georgia; empty: Word's default")
+
+
 class ThemeConfig(BaseModel):
     """`theme.yaml`. Keys a child theme leaves out are taken from its parent
     (except `description`, which describes this theme alone)."""
@@ -122,6 +130,7 @@ class ThemeConfig(BaseModel):
     fonts: list[FontInfo] = []
     page_counter_box: MarginBox = "bottom-right"  # where cv.html puts "page n of N"
     not_found_style: FallbackStyle = FallbackStyle()
+    word: WordStyle = WordStyle()
 
     def under(self, parent: ThemeConfig) -> ThemeConfig:
         """This config with the keys it does not set taken from `parent`'s."""

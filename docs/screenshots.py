@@ -1,11 +1,12 @@
-"""Regenerate the README's screenshots: each built-in theme's landing page and PDF.
+"""Regenerate the README's screenshots: each built-in theme's landing page and PDF, and a cover letter.
 
     python docs/screenshots.py            # writes docs/screenshots/*.png
 
 For every theme it copies example_profile into a temporary folder with `theme:` set
 (and any per-job theme removed), builds one tailored application with its PDF, then
 takes headless Chromium screenshots of the page (1280 px and 375 px wide, light and
-dark) and renders the PDF's first page with pdftoppm. Needs Debian's chromium and
+dark) and renders the PDF's first page (and, for the modern theme, the cover letter's)
+with pdftoppm. Needs Debian's chromium and
 poppler-utils. PNGs are reduced to 256 colours so each stays well under 300 KB.
 """
 
@@ -42,6 +43,7 @@ CHROMIUM_FLAGS = [
     "--hide-scrollbars", "--virtual-time-budget=5000", "--run-all-compositor-stages-before-draw",
 ]
 PDF_DPI = 60
+LETTER_THEME = "modern"  # the cover letter's PDF is shown in this theme
 
 
 def themed_copy(root: Path, theme: str) -> Path:
@@ -90,10 +92,15 @@ def shoot_theme(theme: str, chromium: str, work: Path, out: Path) -> list[Path]:
         target = out / f"{theme}-{suffix}.png"
         screenshot(chromium, page, target, size, flags, work / f"chromium-{theme}-{suffix}")
         written.append(target)
-    (pdf,) = folder.glob("*.pdf")
+    (pdf,) = folder.glob("*-CV-*.pdf")
     target = out / f"{theme}-pdf.png"
     pdf_first_page(pdf, target)
     written.append(target)
+    if theme == LETTER_THEME:
+        (letter,) = (site / JOB).glob("*-Cover-Letter-*.pdf")
+        target = out / "letter-pdf.png"
+        pdf_first_page(letter, target)
+        written.append(target)
     for png in written:
         shrink(png)
     return written

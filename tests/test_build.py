@@ -29,6 +29,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+import docx
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
@@ -135,12 +136,16 @@ def test_output_tree_is_exactly_the_documented_one(built: Built) -> None:
     assert set(tokens) == {"globex", "initech"}, "a token for each unlisted job, none for acme"
     globex, initech = f"globex-{tokens['globex']}", f"initech-{tokens['initech']}"
     assert outside_assets == {
-        "index.html", "Jonas-Odegard-CV.pdf",
+        "index.html", "Jonas-Odegard-CV.pdf", "Jonas-Odegard-CV.docx", "Jonas-Odegard-CV.txt",
         "acme/index.html", "acme/Jonas-Odegard-CV-Acme-Streams.pdf",
+        "acme/Jonas-Odegard-CV-Acme-Streams.docx", "acme/Jonas-Odegard-CV-Acme-Streams.txt",
+        "acme/Jonas-Odegard-Cover-Letter-Acme-Streams.pdf",
         f"{globex}/index.html", f"{globex}/Jonas-Odegard-CV-Globex.pdf",
+        f"{globex}/Jonas-Odegard-CV-Globex.docx", f"{globex}/Jonas-Odegard-CV-Globex.txt",
         f"{initech}/index.html", f"{initech}/Jonas-Odegard-CV-Initech.pdf",
+        f"{initech}/Jonas-Odegard-CV-Initech.docx",
         ".nojekyll", "404.html", "robots.txt", "sitemap.xml", "CNAME",
-    }
+    }, "initech turns its text file off in `outputs:`; only acme has a letter"
     assert manifest_file(built.out).is_file(), "the build's state lives beside the site, never in it"
     themes = {f.split("/")[1] for f in files if f.startswith("assets/")}
     assert themes == {"modern", "classic"}, "the general theme and the one initech uses"
@@ -150,6 +155,7 @@ def test_output_tree_is_exactly_the_documented_one(built: Built) -> None:
     assert (built.out / "CNAME").read_text("utf-8") == "cv.jonas.example\n"
     assert (built.out / ".nojekyll").read_bytes() == b""
     assert (built.result.pages, built.result.pdfs_rendered, built.result.pdfs_reused) == (4, 4, 0)
+    assert built.result.rendered == {"pdf": 4, "docx": 4, "txt": 3, "letter_pdf": 1}
     assert built.progress[-1] == (4, 4) and len(built.progress) == 4
 
 
@@ -628,6 +634,106 @@ def test_no_pdf_on_a_fresh_site_links_no_pdf(tmp_path: Path) -> None:
                 if a["href"].endswith(".pdf")]
 
 
+# -- Word, text and letter ----------------------------------------------------------
+
+LETTER = "acme/Jonas-Odegard-Cover-Letter-Acme-Streams.pdf"
+
+
+def changed(before: dict[str, str], after: dict[str, str]) -> set[str]:
+    return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+
+
+def test_pages_offer_every_document_with_its_size(built: Built) -> None:
+    for folder in ("", "acme/", "globex/", "initech/"):
+        area = soup(built.out / folder / "index.html").find("ul", class_="downloads")
+        offered = {a["href"]: a.find_next_sibling("span").get_text() for a in area.find_all("a")}
+        files = {p.name for p in (built.out / folder).iterdir()
+                 if p.suffix in (".pdf", ".docx", ".txt") and p.name != "robots.txt"}
+        assert set(offered) == files, folder
+        for name, size in offered.items():
+            assert size == f"{max(1, round((built.out / folder / name).stat().st_size / 1024))} KB"
+    labels = [a.get_text() for a in soup(built.out / "acme" / "index.html").select("ul.downloads a")]
+    assert labels == ["PDF", "Word", "Plain text", "Cover letter (PDF)"]
+
+
+def test_the_letter_is_on_its_page_and_in_its_pdf(built: Built) -> None:
+    section = soup(built.out / "acme" / "index.html").find("section", class_="letter")
+    assert "For five years I have run Kafka pipelines" in section.get_text()
+    assert "Dear Acme Streams hiring team," in section.get_text()
+    reader = PdfReader(built.out / LETTER)
+    assert len(reader.pages) == 1 and "Kafka pipelines" in reader.pages[0].extract_text()
+    assert soup(built.out / "globex" / "index.html").find("section", class_="letter") is None
+
+
+def test_editing_the_letter_rerenders_only_the_letter_and_its_page(copied: Built) -> None:
+    before = snapshot(copied.out)
+    edit(copied.directory / "jobs" / "acme-letter.md", "five years", "six years")
+    result = build_site(copied.directory, copied.out, base_url=BASE)
+    assert result.rendered == {"letter_pdf": 1} and result.pages_reused == 3
+    assert changed(before, snapshot(copied.out)) == {"acme/index.html", LETTER}
+    assert "six years" in PdfReader(copied.out / LETTER).pages[0].extract_text()
+
+
+def test_word_and_text_follow_the_content_and_nothing_else(copied: Built) -> None:
+    before = snapshot(copied.out)
+    edit(copied.directory / "jobs" / "globex.yaml", "role: Analytics", "role: Senior Analytics")
+    result = build_site(copied.directory, copied.out, base_url=BASE)
+    assert result.rendered == {"pdf": 1, "docx": 1, "txt": 1}
+    assert result.reused == {"pdf": 3, "docx": 3, "txt": 2, "letter_pdf": 1}
+    # The text file does not name the role, so its bytes stay the same though it was rendered.
+    assert changed(before, snapshot(copied.out)) == {
+        "globex/index.html", "globex/Jonas-Odegard-CV-Globex.pdf", "globex/Jonas-Odegard-CV-Globex.docx"}
+    document = docx.Document(str(copied.out / "globex" / "Jonas-Odegard-CV-Globex.docx"))
+    assert "Senior Analytics Engineer" in document.core_properties.title
+
+
+def test_no_docx_and_no_txt_keep_earlier_files_until_the_next_full_build(copied: Built) -> None:
+    before = snapshot(copied.out)
+    edit(copied.directory / "jobs" / "globex.yaml", "role: Analytics", "role: Senior Analytics")
+    result = build_site(copied.directory, copied.out, base_url=BASE, skip=("docx", "txt"))
+    assert result.stale == {"docx": 1, "txt": 1} and result.rendered == {"pdf": 1}
+    assert "2 out of date" in result.summary()
+    docx_file = "globex/Jonas-Odegard-CV-Globex.docx"
+    assert snapshot(copied.out)[docx_file] == before[docx_file]
+    assert soup(copied.out / "globex" / "index.html").find("a", href=docx_file.split("/")[1])
+    result = build_site(copied.directory, copied.out, base_url=BASE)
+    assert result.rendered == {"docx": 1, "txt": 1}
+
+
+def test_outputs_turned_off_in_the_profile_are_neither_built_nor_linked(copied: Built) -> None:
+    edit(copied.directory / "profile.yaml", "domain:", "outputs: {docx: false, letter_pdf: false}\ndomain:")
+    build_site(copied.directory, copied.out, base_url=BASE)
+    assert not list(copied.out.rglob("*.docx")) and not (copied.out / LETTER).exists()
+    links = [a["href"] for a in soup(copied.out / "acme" / "index.html").find_all("a", href=True)]
+    assert not [h for h in links if h.endswith(".docx") or "Cover-Letter" in h]
+    assert soup(copied.out / "acme" / "index.html").find("section", class_="letter"), "the page keeps it"
+
+
+def test_documents_are_the_same_bytes_in_two_fresh_builds(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    directory = copy_profile(FIXTURE, tmp_path / "cv")
+    first = snapshot(build_site(directory, tmp_path / "one", skip=("pdf",), pdf=True).out)
+    second = snapshot(build_site(directory, tmp_path / "two", skip=("pdf",), pdf=True).out)
+    documents = {k for k in first if ("-CV" in k and k.endswith((".docx", ".txt"))) or "Cover-Letter" in k}
+    assert len(documents) == 8
+    assert {k: first[k] for k in documents} == {k: second[k] for k in documents}
+
+
+def test_a_letter_longer_than_a_page_warns_and_fails_strict(copied: Built) -> None:
+    letter = copied.directory / "jobs" / "acme-letter.md"
+    letter.write_text("\n\n".join(["I have run Kafka pipelines for years. " * 14] * 8), "utf-8")
+    before = snapshot(copied.out)
+    with pytest.raises(CvsiteError) as caught:
+        build_site(copied.directory, copied.out, base_url=BASE, strict=True)
+    assert f"acme: {letter.resolve()}:1: the cover letter runs to 2 pages" in str(caught.value)
+    assert snapshot(copied.out) == before
+    result = build_site(copied.directory, copied.out, base_url=BASE)
+    assert [w for w in result.warnings if "cover letter" in w] == [
+        f"acme: {letter.resolve()}:1: the cover letter runs to 2 pages; a letter should fit on one: "
+        "shorten it (nothing was cut)"]
+    assert len(PdfReader(copied.out / LETTER).pages) == 2, "never a silently cut letter"
+
+
 # -- --job ---------------------------------------------------------------------------
 
 
@@ -697,7 +803,9 @@ def test_strict_fails_on_warnings_and_leaves_the_site_untouched(tmp_path: Path) 
 # -- the command line ----------------------------------------------------------------
 
 
-SUMMARY = re.compile(r"^Built (\d+) page\(s\) and (\d+) PDF\(s\) \((\d+) rendered, (\d+) reused\) "
+SUMMARY = re.compile(r"^Built (\d+) page\(s\) and (\d+) PDF\(s\) \((\d+) rendered, (\d+) reused\)"
+                     r"; (\d+) Word, (\d+) text(?:, (\d+) letter)? file\(s\) "
+                     r"\((\d+) rendered, (\d+) reused\) "
                      r"in \d+\.\d s -> (.+)$")
 
 
@@ -706,7 +814,7 @@ def test_the_summary_line_and_quiet(copied: Built) -> None:
     run = CliRunner().invoke(cli, args)
     assert run.exit_code == 0, run.output
     match = SUMMARY.match(run.stdout.splitlines()[-1])
-    assert match and match.groups() == ("4", "4", "0", "4", str(copied.out))
+    assert match and match.groups() == ("4", "4", "0", "4", "4", "3", "1", "0", "8", str(copied.out))
     quiet = CliRunner().invoke(cli, [*args, "-q"])
     assert quiet.exit_code == 0
     assert len(quiet.stdout.splitlines()) == 1 and SUMMARY.match(quiet.stdout) and quiet.stderr == ""
@@ -744,3 +852,17 @@ def test_init_then_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert len(list(out.rglob("*.pdf"))) == len(jobs) + 1
     match = SUMMARY.match(run.stdout.splitlines()[-1])
     assert match and match.group(3) == str(len(jobs) + 1)
+
+
+def test_no_flags_skip_each_kind_on_a_fresh_site(tmp_path: Path) -> None:
+    directory = copy_profile(FIXTURE, tmp_path / "cv")
+    out = tmp_path / "site"
+    args = ["build", str(directory), "-o", str(out)]
+    run = CliRunner().invoke(cli, [*args, "--no-pdf", "--no-docx", "--no-txt"])
+    assert run.exit_code == 0, run.output
+    documents = [p for p in out.rglob("*") if p.suffix in (".pdf", ".docx") or p.name.endswith("-CV.txt")]
+    assert documents == [] and not list(out.rglob("*-CV-*.txt"))
+    assert not soup(out / "acme" / "index.html").find("ul", class_="downloads")
+    run = CliRunner().invoke(cli, [*args, "--no-letter", "--no-docx"])
+    assert run.exit_code == 0 and not list(out.rglob("*Cover-Letter*")) and not list(out.rglob("*.docx"))
+    assert len(list(out.rglob("*-CV*.txt"))) == 3 and len(list(out.rglob("*.pdf"))) == 4

@@ -36,7 +36,7 @@ def write(root: Path, profile: str, jobs: dict[str, str] | None = None) -> Works
     """A profile directory on disk (HEAD plus `profile`), loaded by the real loader."""
     (root / "profile.yaml").write_text(HEAD + textwrap.dedent(profile), encoding="utf-8")
     if jobs:
-        (root / "jobs").mkdir()
+        (root / "jobs").mkdir(exist_ok=True)
         for slug, text in jobs.items():
             (root / "jobs" / f"{slug}.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
     return load_workspace(root)
@@ -566,7 +566,7 @@ def test_every_documented_code_is_registered() -> None:
     assert set(CHECKS) == {"personal-data", "self-rating", "vague-contribution", "spelling", "placeholder",
                            "consistency", "keyword-coverage", "links", "application-deadline",
                            "application-not-frozen", "application-frozen-changed",
-                           "theme-extraction", "page-fit"}
+                           "theme-extraction", "page-fit", "letter"}
 
 
 # ---------------------------------------------------------------- robustness
@@ -595,3 +595,57 @@ def test_checks_never_raise_on_arbitrary_prose(
         return  # e.g. a title that is only whitespace: validation's business, not the checks'
     for problem in run_checks(ws):
         assert problem.code and problem.suggestion and problem.line >= 1
+
+
+# ---------------------------------------------------------------- letters
+
+LETTER_PROFILE = """\
+experience:
+  - role: Data Scientist
+    org: Larder
+    start: 2021
+    highlights: [Built the forecasts]
+projects:
+  - title: Gas-fee forecaster
+    summary: Predicts gas fees.
+    tags: [crypto]
+"""
+
+
+def letter_workspace(root: Path, letter_file: str) -> Workspace:
+    (root / "jobs").mkdir(parents=True)
+    (root / "jobs" / "finvera-letter.md").write_text(letter_file, encoding="utf-8")
+    return write(root, LETTER_PROFILE, {
+        "finvera": "company: Finvera\nrole: ML Engineer\nexclude: [crypto]\nletter: finvera-letter.md\n",
+        "isobar": "company: Isobar Climate\nrole: Analytics Engineer\nletter: |\n"
+                  "  Dear team,\n  I would love to work at [Company] and\n  I recieve energy from Finvera.\n",
+    })
+
+
+def test_letters_get_placeholder_spelling_and_company_advice_at_their_own_lines(tmp_path: Path) -> None:
+    ws = letter_workspace(tmp_path, "I would like to join Finvera.\n\n"
+                                    "At Larder I learnt a lot. TODO: numbers\n"
+                                    "I loved working for Isobar Climate on teh maps.\n"
+                                    "My Gas-fee forecaster shows I know markets.\n")
+    found = {(Path(p.file).name, p.line, p.column, p.code, p.message) for p in run_checks(ws)
+             if p.path == "letter"}
+    assert found == {
+        ("finvera-letter.md", 3, 27, "placeholder", "looks like a to-do note ('TODO')"),
+        ("finvera-letter.md", 4, 21, "letter", "the letter names 'Isobar Climate', the company of another "
+                                               "application, in the letter to Finvera"),
+        ("finvera-letter.md", 4, 39, "spelling", "'teh' may be misspelled"),
+        ("finvera-letter.md", 5, 4, "letter", "the letter mentions 'Gas-fee forecaster', which this job "
+                                              "excludes (its CV leaves it out)"),
+        ("isobar.yaml", 5, 27, "placeholder", "looks like a template field ('[Company]')"),
+        ("isobar.yaml", 6, 5, "spelling", "'recieve' may be misspelled"),
+        ("isobar.yaml", 6, 25, "letter", "the letter names 'Finvera', the company of another application, "
+                                         "in the letter to Isobar Climate"),
+    }, "Larder is the user's own employer: naming it is fine"
+
+
+def test_letter_advice_can_be_silenced_by_code(tmp_path: Path) -> None:
+    ws = letter_workspace(tmp_path, "I loved working for Isobar Climate.\n")
+    (tmp_path / "profile.yaml").write_text((tmp_path / "profile.yaml").read_text("utf-8")
+                                           + "checks: {ignore: [letter]}\n", encoding="utf-8")
+    ws = load_workspace(tmp_path)
+    assert not [p for p in run_checks(ws) if p.code == "letter"]

@@ -546,3 +546,59 @@ def mutated_job_texts() -> st.SearchStrategy[bytes]:
     lines = (VALID / "jobs" / "data-role.yaml").read_text(encoding="utf-8").splitlines()
     return st.lists(st.sampled_from([*lines, *(f"limit: {v}" for v in FUZZ_VALUES), "posting: ../x.txt"]),
                     max_size=12).map(lambda chosen: "\n".join(chosen).encode("utf-8"))
+
+
+# --- cover letters ------------------------------------------------------------------------------
+
+
+def test_a_letter_file_beside_the_job_is_read_and_located(tmp_path: Path) -> None:
+    root = make(tmp_path, acme_yaml=job(extra="letter: acme-letter.md\n"),
+                **{"acme-letter.md": "Dear Acme,\n\nI would like to join.\n"})
+    ws = load_workspace(root)
+    assert ws.jobs["acme"].letter == "Dear Acme,\n\nI would like to join.\n"
+    source = ws.letters["acme"]
+    assert source.file == str((root / "jobs" / "acme-letter.md").resolve())
+    assert source.where(2, 4) == (3, 5)
+
+
+def test_an_inline_letter_block_keeps_its_lines(tmp_path: Path) -> None:
+    root = make(tmp_path, acme_yaml=job(extra="letter: |\n\n    First line.\n\n    Third line.\n"))
+    ws = load_workspace(root)
+    assert ws.jobs["acme"].letter == "First line.\n\nThird line."
+    source = ws.letters["acme"]
+    assert (source.file, source.exact) == (str(root / "jobs" / "acme.yaml"), True)
+    assert source.where(2) == (7, 5), "line 3 of the letter is line 7 of the job file, indented 4"
+
+
+def test_a_folded_letter_reports_at_its_start(tmp_path: Path) -> None:
+    root = make(tmp_path, acme_yaml=job(extra="letter: One line letter.\n"))
+    ws = load_workspace(root)
+    assert ws.letters["acme"].where(5) == (3, 1) and not ws.letters["acme"].exact
+
+
+def test_a_missing_letter_file_is_named_with_its_line(tmp_path: Path) -> None:
+    root = make(tmp_path, acme_yaml=job(extra="letter: acme-leter.md\n"), **{"acme-letter.md": "Hi"})
+    problem = one(root)
+    assert (problem.file, problem.line, problem.path) == (str(root / "jobs" / "acme.yaml"), 3, "letter")
+    assert problem.message == (f"letter file 'acme-leter.md' not found in {root / 'jobs'} "
+                               "(did you mean 'acme-letter.md'?)")
+
+
+def test_a_letter_outside_the_jobs_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "secret.md").write_text("secret", encoding="utf-8")
+    root = make(tmp_path / "cv", acme_yaml=job(extra="letter: ../../secret.md\n"))
+    assert one(root).message == "letter file '../../secret.md' is outside the jobs/ folder"
+
+
+def test_outputs_of_a_job_override_the_profile_key_by_key(tmp_path: Path) -> None:
+    root = make(tmp_path, MINIMAL + "outputs: {docx: false, txt: false}\n",
+                acme_yaml=job(extra="outputs: {txt: true}\n"))
+    ws = load_workspace(root)
+    merged = ws.profile.outputs.merged(ws.jobs["acme"].outputs)
+    assert (merged.docx, merged.txt, merged.letter_pdf) == (False, True, None)
+
+
+def test_a_misspelled_outputs_key_is_suggested(tmp_path: Path) -> None:
+    root = make(tmp_path, acme_yaml=job(extra="outputs: {letter: false}\n"))
+    problem = one(root)
+    assert problem.path == "outputs.letter" and "did you mean 'letter_pdf'" in problem.message

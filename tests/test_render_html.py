@@ -8,6 +8,7 @@ from render_support import EXAMPLE, tailored, workspace
 
 from cvsite.errors import CvsiteError
 from cvsite.render_html import (
+    Download,
     PageContext,
     contact_links,
     escape_json_for_script,
@@ -233,8 +234,11 @@ def test_example_profile_renders_in_every_theme():
 @pytest.mark.parametrize(("slug", "theme"), [(None, "modern"), ("acme", "modern"), ("berlin", "classic")])
 def test_golden_pages(ws, golden, slug, theme):
     cv = with_theme(tailored(ws, slug), theme)
+    downloads = (Download("pdf", "format_pdf", "cv.pdf", 48_000),
+                 Download("docx", "format_docx", "cv.docx", 900),
+                 Download("txt", "format_txt", "cv.txt", 5_000)) if slug == "acme" else ()
     context = PageContext(root="../" if slug else "", pdf_name="cv.pdf", base_url="https://marta.example",
-                          page_path=f"{slug}/" if slug else "")
+                          page_path=f"{slug}/" if slug else "", downloads=downloads)
     golden(f"render/{slug or 'index'}-{theme}.html", render_page(cv, context))
 
 

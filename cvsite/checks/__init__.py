@@ -18,6 +18,7 @@ from cvsite.checks.consistency import check_consistency
 from cvsite.checks.coverage import check_keyword_coverage
 from cvsite.checks.extraction import check_theme_extraction
 from cvsite.checks.fit import check_page_fit
+from cvsite.checks.letter import check_letters
 from cvsite.checks.links import check_links
 from cvsite.checks.personal import check_personal_data
 from cvsite.checks.placeholder import check_placeholders
@@ -44,6 +45,7 @@ CHECKS: dict[str, Check] = {
     "application-frozen-changed": check_frozen_changed,
     "theme-extraction": check_theme_extraction,
     "page-fit": check_page_fit,
+    "letter": check_letters,
 }
 """Every check by its stable code (the codes users write in ignore lists)."""
 

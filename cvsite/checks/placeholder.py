@@ -1,8 +1,9 @@
 """`placeholder`: lorem ipsum, TODO, example.com and other template leftovers.
 
 Looked for in every string of the profile and the job files (but not in a
-posting, which is the company's text), so a forgotten `TODO` in a job's note
-is caught before the page goes out.
+posting, which is the company's text), and in every line of a cover letter,
+so a forgotten `TODO` in a job's note or a `[Company]` in a letter is caught
+before it goes out.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ import functools
 import re
 
 from cvsite.checks.common import data_yaml, strings, warning, without_code
+from cvsite.checks.letter import letter_lines
 from cvsite.errors import Problem
 from cvsite.loader import Workspace
 
 CODE = "placeholder"
 _TABLE = "placeholders.yaml"
-_SKIP = ("$schema", "posting", "checks", "private_notes")
+_SKIP = ("$schema", "posting", "checks", "private_notes", "letter")  # letters are checked line by line below
 
 
 @functools.cache
@@ -36,6 +38,12 @@ def check_placeholders(ws: Workspace) -> list[Problem]:
             if found:
                 what, text = found
                 problems.append(warning(ws, file, loc, CODE, f"looks like {what} ('{text}')", advice))
+    for line in letter_lines(ws):
+        found = placeholder_in(line.text)
+        if found:
+            what, text = found
+            problems.append(line.problem(ws, max(0, line.text.find(text)), CODE,
+                                         f"looks like {what} ('{text}')", advice))
     return problems
 
 

@@ -24,6 +24,7 @@ import yaml
 from spellchecker import SpellChecker
 
 from cvsite.checks.common import PROSE, Text, all_texts, data_lines, plain, warn_at
+from cvsite.checks.letter import letter_lines
 from cvsite.errors import Problem
 from cvsite.loader import Workspace, items
 
@@ -55,13 +56,20 @@ def check_spelling(ws: Workspace) -> list[Problem]:
     for text in all_texts(ws, PROSE):
         for typo in speller.typos(text.text):
             problems.append(_warning(ws, text, typo))
+    for line in letter_lines(ws):
+        for typo in speller.typos(line.text):
+            offset = max(0, line.text.find(typo.word))
+            problems.append(line.problem(ws, offset, CODE, f"'{typo.word}' may be misspelled", _advice(typo)))
     return problems
 
 
 def _warning(ws: Workspace, text: Text, typo: Typo) -> Problem:
+    return warn_at(ws, text, CODE, f"'{typo.word}' may be misspelled", _advice(typo))
+
+
+def _advice(typo: Typo) -> str:
     options = " or ".join(f"'{s}'" for s in typo.suggestions)
-    advice = f"did you mean {options}? If '{typo.word}' is right, add it to checks.words"
-    return warn_at(ws, text, CODE, f"'{typo.word}' may be misspelled", advice)
+    return f"did you mean {options}? If '{typo.word}' is right, add it to checks.words"
 
 
 class Speller:

@@ -1,8 +1,10 @@
 """Nothing of an item excluded for a job appears anywhere in that job's output.
 
 Searched: the job page's HTML (text and every attribute, so JSON-LD and the
-Open Graph / Twitter tags too), the PDF's text and metadata read back with
-pypdf, and `cvsite export jsonresume --job`. Once on a fixture whose excluded
+Open Graph / Twitter tags too), the PDFs' text and metadata (CV and cover
+letter) read back with pypdf, the Word file (its text read back with
+python-docx, and every XML part raw, so properties and link targets too),
+the plain-text file, and `cvsite export jsonresume --job`. Once on a fixture whose excluded
 items carry a unique marker in every field, once on every job of the example
 profile with the real phrases of its excluded items.
 """
@@ -11,10 +13,12 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 import zlib
 from io import BytesIO
 from pathlib import Path
 
+import docx
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
@@ -27,6 +31,7 @@ from cvsite.filenames import pdf_file_name
 from cvsite.loader import load_workspace
 from cvsite.markdown import plain_text
 from cvsite.model import ITEM_TYPES, kebab
+from cvsite.render_letter import render_letter_pdf
 from cvsite.render_pdf import render_pdf
 from cvsite.tailor import tailor
 from cvsite.tokens import job_folders
@@ -94,6 +99,20 @@ def job_output_text(out: Path, folder: str) -> str:
             reader = PdfReader(BytesIO(path.read_bytes()))
             parts += [page.extract_text() or "" for page in reader.pages]
             parts += [str(v) for v in (reader.metadata or {}).values()]
+        elif path.suffix == ".docx":
+            parts.append(docx_text(path))
+        elif path.suffix == ".txt":
+            parts.append(path.read_text("utf-8"))
+    return "\n".join(parts)
+
+
+def docx_text(path: Path) -> str:
+    """A Word file's paragraphs as python-docx reads them, and every XML part as written
+    (document properties, hyperlink targets, styles)."""
+    document = docx.Document(str(path))
+    parts = [paragraph.text for paragraph in document.paragraphs]
+    with zipfile.ZipFile(path) as archive:
+        parts += [archive.read(name).decode("utf-8", "replace") for name in archive.namelist()]
     return "\n".join(parts)
 
 
@@ -106,10 +125,17 @@ def exported(root: Path, slug: str) -> str:
 def test_excluded_items_leave_no_trace_in_any_output(tmp_path: Path) -> None:
     profile, hidden, shown = fixture_profile()
     root = write_workspace(tmp_path / "cv", profile, {"acme": job_data(
-        lambda f: f"plain {f}", lambda f: "https://example.com/", exclude=["secret"])})
+        lambda f: f"plain {f}", lambda f: "https://example.com/", exclude=["secret"],
+        letter="plain text of the letter")})
     build_site(root, tmp_path / "site", pdf=False)
     cv = tailor(load_workspace(root), "acme")
     (tmp_path / "site" / "acme" / "cv.pdf").write_bytes(render_pdf(cv).data)
+    (tmp_path / "site" / "acme" / "letter.pdf").write_bytes(render_letter_pdf(cv).data)
+    folder = tmp_path / "site" / "acme"
+    documents = squash(" ".join([docx_text(*folder.glob("*.docx")), *(p.read_text("utf-8") for p in
+                                                                      folder.glob("*.txt"))]))
+    letter = squash(" ".join(page.extract_text() for page in PdfReader(folder / "letter.pdf").pages))
+    assert squash(shown[0]) in documents and squash("plain text of the letter") in letter
     output = squash(job_output_text(tmp_path / "site", "acme"))
     export = squash(exported(root, "acme"))
     pdf_text = squash(" ".join(page.extract_text() for pdf in (tmp_path / "site" / "acme").glob("*.pdf")
@@ -131,8 +157,8 @@ def test_the_general_page_still_shows_the_marked_items(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example site, with the PDF of each job that excludes something rendered for real
-    (the build's own render_pdf; the rest of the PDFs would only cost time)."""
+    """The example site, with the PDFs (CV and letter) of each job that excludes something
+    rendered for real (the build's own renderers; the rest of the PDFs would only cost time)."""
     out = tmp_path_factory.mktemp("example") / "site"
     build_site(EXAMPLE, out, pdf=False)
     workspace = load_workspace(EXAMPLE)
@@ -141,6 +167,8 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             cv = tailor(workspace, slug)
             folder = out / job_folders(workspace)[slug]
             (folder / pdf_file_name(cv.person.name, job.company)).write_bytes(render_pdf(cv).data)
+            if job.letter:
+                (folder / "letter.pdf").write_bytes(render_letter_pdf(cv).data)
     return out
 
 

@@ -2,20 +2,27 @@
 
 The big build runs in a child process so its peak resident memory can be read
 with `resource.getrusage` (RUSAGE_SELF of the child: no pytest in the figure).
+It builds the pages; the Word and text files, made the same way for every CV,
+are measured on the biggest one (the general CV, every item) on their own.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import docx
 import pytest
 
 from cvsite.errors import CvsiteError
 from cvsite.loader import load_workspace
+from cvsite.render_docx import render_docx
+from cvsite.render_text import render_text
+from cvsite.tailor import tailor
 from cvsite.tokens import read_tokens, unlisted_folder
 from cvsite.yamlsource import MAX_DEPTH, MAX_FILE_BYTES, parse_yaml
 
@@ -75,7 +82,7 @@ import json, resource, sys, time
 from pathlib import Path
 from cvsite.build import build_site
 started = time.perf_counter()
-result = build_site(Path(sys.argv[1]), Path(sys.argv[2]), jobs=sys.argv[3:], pdf=False)
+result = build_site(Path(sys.argv[1]), Path(sys.argv[2]), jobs=sys.argv[3:], pdf=False, skip=("docx", "txt"))
 print(json.dumps({"pages": result.pages, "seconds": time.perf_counter() - started,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
@@ -100,6 +107,21 @@ def test_ten_megabyte_profile_with_500_jobs_builds_in_bounded_memory(tmp_path: P
         "utf-8")
     assert 0 < job_page.count('class="card"') <= 6  # the job's limit held
     assert (tmp_path / "site" / unlisted_folder("job-499", tokens["job-499"]) / "index.html").is_file()
+
+
+def test_word_and_text_of_a_5000_item_cv_take_time_in_proportion(tmp_path: Path) -> None:
+    """The general CV of the big profile shows every item: its Word and text files must grow
+    linearly (python-docx's own paragraph insertion is quadratic, and took minutes)."""
+    write_big_profile(tmp_path / "cv", jobs=1)
+    cv = tailor(load_workspace(tmp_path / "cv"), None)
+    started = time.perf_counter()
+    document = docx.Document(io.BytesIO(render_docx(cv)))
+    text = render_text(cv)
+    elapsed = time.perf_counter() - started
+    titles = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert len(titles) >= sum(SECTIONS[s] for s in ("projects", "experience", "contributions"))
+    assert all(title in text for title in titles[::97])
+    assert elapsed < 120, f"{elapsed:.0f} s"  # about 6 s here
 
 
 BILLION_LAUGHS = "".join(f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n"
