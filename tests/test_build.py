@@ -644,14 +644,15 @@ def changed(before: dict[str, str], after: dict[str, str]) -> set[str]:
 
 
 def test_pages_offer_every_document_with_its_size(built: Built) -> None:
-    for folder in ("", "acme/", "globex/", "initech/"):
-        area = soup(built.out / folder / "index.html").find("ul", class_="downloads")
+    for slug in ("", "acme", "globex", "initech"):
+        page = folder(built.directory, slug)
+        area = soup(built.out / page / "index.html").find("ul", class_="downloads")
         offered = {a["href"]: a.find_next_sibling("span").get_text() for a in area.find_all("a")}
-        files = {p.name for p in (built.out / folder).iterdir()
+        files = {p.name for p in (built.out / page).iterdir()
                  if p.suffix in (".pdf", ".docx", ".txt") and p.name != "robots.txt"}
-        assert set(offered) == files, folder
+        assert set(offered) == files, page
         for name, size in offered.items():
-            assert size == f"{max(1, round((built.out / folder / name).stat().st_size / 1024))} KB"
+            assert size == f"{max(1, round((built.out / page / name).stat().st_size / 1024))} KB"
     labels = [a.get_text() for a in soup(built.out / "acme" / "index.html").select("ul.downloads a")]
     assert labels == ["PDF", "Word", "Plain text", "Cover letter (PDF)"]
 
@@ -662,7 +663,8 @@ def test_the_letter_is_on_its_page_and_in_its_pdf(built: Built) -> None:
     assert "Dear Acme Streams hiring team," in section.get_text()
     reader = PdfReader(built.out / LETTER)
     assert len(reader.pages) == 1 and "Kafka pipelines" in reader.pages[0].extract_text()
-    assert soup(built.out / "globex" / "index.html").find("section", class_="letter") is None
+    assert soup(built.out / folder(built.directory, "globex") / "index.html").find(
+        "section", class_="letter") is None
 
 
 def test_editing_the_letter_rerenders_only_the_letter_and_its_page(copied: Built) -> None:
@@ -681,9 +683,11 @@ def test_word_and_text_follow_the_content_and_nothing_else(copied: Built) -> Non
     assert result.rendered == {"pdf": 1, "docx": 1, "txt": 1}
     assert result.reused == {"pdf": 3, "docx": 3, "txt": 2, "letter_pdf": 1}
     # The text file does not name the role, so its bytes stay the same though it was rendered.
+    globex = folder(copied.directory, "globex")
     assert changed(before, snapshot(copied.out)) == {
-        "globex/index.html", "globex/Jonas-Odegard-CV-Globex.pdf", "globex/Jonas-Odegard-CV-Globex.docx"}
-    document = docx.Document(str(copied.out / "globex" / "Jonas-Odegard-CV-Globex.docx"))
+        f"{globex}index.html", f"{globex}Jonas-Odegard-CV-Globex.pdf",
+        f"{globex}Jonas-Odegard-CV-Globex.docx"}
+    document = docx.Document(str(copied.out / globex / "Jonas-Odegard-CV-Globex.docx"))
     assert "Senior Analytics Engineer" in document.core_properties.title
 
 
@@ -693,9 +697,10 @@ def test_no_docx_and_no_txt_keep_earlier_files_until_the_next_full_build(copied:
     result = build_site(copied.directory, copied.out, base_url=BASE, skip=("docx", "txt"))
     assert result.stale == {"docx": 1, "txt": 1} and result.rendered == {"pdf": 1}
     assert "2 out of date" in result.summary()
-    docx_file = "globex/Jonas-Odegard-CV-Globex.docx"
+    docx_file = f"{folder(copied.directory, 'globex')}Jonas-Odegard-CV-Globex.docx"
     assert snapshot(copied.out)[docx_file] == before[docx_file]
-    assert soup(copied.out / "globex" / "index.html").find("a", href=docx_file.split("/")[1])
+    page = copied.out / folder(copied.directory, "globex") / "index.html"
+    assert soup(page).find("a", href=docx_file.split("/")[1])
     result = build_site(copied.directory, copied.out, base_url=BASE)
     assert result.rendered == {"docx": 1, "txt": 1}
 
