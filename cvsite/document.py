@@ -3,7 +3,7 @@
 Both take the same `CvDocument`, built from the `TailoredCV` through the page's
 own section views (`render_html.section_views`), so they show exactly the
 page's sections, items, bullets and order, and nothing the tailoring left out.
-Each entry is a heading, a line of dates and places, and blocks of prose.
+Each entry is a heading (title · organisation · place), a line of dates, and blocks of prose.
 """
 
 from __future__ import annotations
@@ -97,10 +97,9 @@ def _entry(entry: Entry, loc: Locale) -> DocEntry:
     item = entry.item
     when = item_dates(item, loc)
     if entry.kind == "experience":
-        meta = " · ".join(p for p in (when, item.location) if p)
         blocks = markdown_blocks(item.summary)
         blocks += [Block(inline_spans(text), bullet=True) for text in entry.highlights]
-        return DocEntry(f"{item.role} · {item.org}", item.url, meta, blocks)
+        return DocEntry(_title(item.role, item.org, item.location), item.url, when, blocks)
     if entry.kind == "projects":
         blocks = markdown_blocks(item.summary)
         for label, text in ((loc.text("what_i_did"), item.contribution), (loc.text("outcome"), item.outcome)):
@@ -110,9 +109,14 @@ def _entry(entry: Entry, loc: Locale) -> DocEntry:
     if entry.kind == "contributions":
         meta = " · ".join(p for p in (loc.kind(item.kind), item.where, when) if p)
         return DocEntry(item.title, item.url, meta, markdown_blocks(item.summary))
-    meta = " · ".join(p for p in (when, getattr(item, "location", None)) if p)
-    return DocEntry(f"{item.degree} · {item.institution}", getattr(item, "url", None), meta,
-                    markdown_blocks(item.summary))
+    title = _title(item.degree, item.institution, getattr(item, "location", None))
+    return DocEntry(title, getattr(item, "url", None), when, markdown_blocks(item.summary))
+
+
+def _title(what: str, where: str, place: str | None) -> str:
+    """"Role · Organisation · Place", with the dates on a line of their own below: an ATS
+    reads a date line only when nothing else shares it (as in the PDF, see docs/themes.md)."""
+    return " · ".join(part for part in (what, where, place) if part)
 
 
 def _labelled(label: str, text: str | None) -> list[Block]:

@@ -66,6 +66,22 @@ class Workspace:
         return str(self.root / "jobs" / f"{slug}.yaml")
 
 
+def load_for_job(root: Path, slug: str | None) -> Workspace:
+    """DIR with every job, as a build loads it: tailoring one job weighs its posting's terms
+    by how many of the other postings use them, so an export or a new job's first
+    ranking must see them all to match the site. If another job file has a problem,
+    only this job's, so one broken file does not block the rest."""
+    try:
+        workspace = load_workspace(root)
+    except CvsiteError:
+        if slug is None:
+            raise
+        return load_workspace(root, (slug,))
+    if slug is not None and slug not in workspace.jobs:
+        return load_workspace(root, (slug,))  # reports the unknown job, with a "did you mean"
+    return workspace
+
+
 def load_workspace(root: Path, only_jobs: Sequence[str] = ()) -> Workspace:
     """Load and validate DIR, or raise CvsiteError with every problem found."""
     root = require_directory(root)

@@ -307,9 +307,10 @@ def test_deploy_reuses_the_pdfs_of_the_last_build_and_leaves_that_build_alone(se
               for p in site.rglob("*") if p.is_file()}
     result = publish(setup.profile)
     assert (result.build.pdfs_rendered, result.build.pdfs_reused) == (0, 3), "nothing to render again"
+    assert result.build.rendered == {}, "nor any other document (the letter PDF among them)"
     after = {p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
              for p in site.rglob("*") if p.is_file()}
     assert after == before, "the user's site folder is only read"
     published = branch_files(setup.remote)
     pdfs = [path for path in before if path.endswith(".pdf")]
-    assert len(pdfs) == 3 and all(published[path] == blob_sha(before[path][2]) for path in pdfs)
+    assert len(pdfs) == 4 and all(published[path] == blob_sha(before[path][2]) for path in pdfs)

@@ -11,6 +11,8 @@ from click.testing import CliRunner
 
 from cvsite.build import build_site
 from cvsite.cli import cli
+from cvsite.loader import load_workspace
+from cvsite.tokens import job_folders
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "example_profile"
@@ -27,8 +29,9 @@ def test_export_docx_for_a_job_is_the_sites_file(site: Path, tmp_path: Path) -> 
     target = tmp_path / "acme.docx"
     run = CliRunner().invoke(cli, ["export", "docx", str(EXAMPLE), "--job", "ml-engineer", "-o", str(target)])
     assert run.exit_code == 0, run.output
-    assert run.stderr.strip() == f"Wrote {target}"
-    assert target.read_bytes() == (site / "ml-engineer" / "Marta-Wisniewska-CV-Finvera.docx").read_bytes()
+    assert run.stdout.strip() == f"Wrote {target}"
+    folder = job_folders(load_workspace(EXAMPLE))["ml-engineer"]
+    assert target.read_bytes() == (site / folder / "Marta-Wisniewska-CV-Finvera.docx").read_bytes()
     assert "Finvera" in docx.Document(io.BytesIO(target.read_bytes())).core_properties.title
 
 

@@ -43,7 +43,8 @@ def test_sections_and_items_in_the_tailored_order_with_word_styles(acme):
     assert styled(document, "Subtitle") == ["Staff engineer for payments infrastructure"]
     sections = [loc.section("summary")] + [loc.section(s.name) for s in cv.sections]
     assert styled(document, "Heading 1") == sections
-    roles = [f"{r.item.role} · {r.item.org}" for r in cv.section("experience").items]
+    roles = [" · ".join(p for p in (r.item.role, r.item.org, r.item.location) if p)
+             for r in cv.section("experience").items]
     projects = [r.item.title for r in cv.section("projects").items]
     headings = styled(document, "Heading 2")
     assert [h for h in headings if h in roles] == roles
@@ -102,7 +103,7 @@ def test_live_hyperlinks(acme):
     linked = {targets[link.get(qn("r:id"))]: "".join(t.text for t in link.iter(qn("w:t"))) for link in links}
     assert linked["mailto:marta@example.com"] == "marta@example.com"
     assert linked["https://github.com/martak"] == "https://github.com/martak"
-    assert linked["https://payco.example"] == "Senior Backend Engineer · PayCo"
+    assert linked["https://payco.example"] == "Senior Backend Engineer · PayCo · Kraków"
     assert linked["https://pycon.example/talk"] == "Queues in Postgres"
     assert not [t for t in targets.values() if t.startswith("javascript:")], "unsafe links stay text"
 
@@ -112,12 +113,12 @@ def test_the_theme_accent_colours_headings_and_links(ws, theme):
     cv = tailored(ws, "acme")
     cv.theme = theme
     document = docx.Document(io.BytesIO(render_docx(cv)))
-    accent = str(load_theme(theme).info["word"]["accent"]).lstrip("#").upper()
+    accent = str(load_theme(theme).config.word.accent).lstrip("#").upper()
     for style in ("Title", "Heading 1", "Heading 2"):
         assert str(document.styles[style].font.color.rgb) == accent
     colours = {c.get(qn("w:val")) for c in document.part.element.body.iter(qn("w:color"))}
     assert colours == {accent}, "hyperlinks take the accent"
-    assert document.styles["Normal"].font.name == load_theme(theme).info["word"]["font"]
+    assert document.styles["Normal"].font.name == load_theme(theme).config.word.font
 
 
 def test_same_input_same_bytes(ws):
@@ -137,7 +138,7 @@ def test_mammoth_reads_the_page_order(slug):
     page = BeautifulSoup(render_page(cv, PageContext()), "html.parser")
     main = page.find("main")
     order = [h.get_text(" ", strip=True) for h in main.find_all(["h2", "h3"])
-             if not h.find_parent("section", class_=re.compile("why|letter|applications"))]
+             if not h.find_parent("section", class_=re.compile("why|letter|applications|evidence"))]
     order = [re.sub(r"\s+", " ", h) for h in order]
     positions = []
     cursor = 0
