@@ -14,7 +14,9 @@ The parser works the way résumé parsers do: a heading is a known section word
 on a line of its own; an entry (a role, a degree) is found by its date line,
 with the line above it as "title · organisation · place"; an achievement is a
 line that starts with a bullet character, continued by the lines that follow
-until the next bullet or entry.
+until the next bullet or entry. A job's PDF leads with its strongest bullets
+under the locale's "most relevant" heading, each followed by " — Role · Org";
+the roles then show their other bullets.
 """
 
 from __future__ import annotations
@@ -408,12 +410,15 @@ def test_each_evidence_item_is_a_role_bullet_with_its_provenance(pdfs, case, ext
         return
     assert expected, "a job's PDF leads with its strongest bullets"
     assert len(found) == len(expected), found
-    quotable = {text for n in rendered.positions("experience") for text in rendered.role_bullets(n)}
+    roles = rendered.cv.section("experience").items
+    quotable = {(text, roles[n].item.role, roles[n].item.org) for n in rendered.positions("experience")
+                for h, text in enumerate(rendered.role_bullets(n))
+                if ("highlight", "experience", n, h) not in rendered.drops}
     for got, (text, role, org) in zip(found, expected, strict=True):
         quote, dash, where = got.rpartition(" — ")
         assert dash, f"no provenance after the bullet: {got!r}"
         assert same_words(where, f"{role}{SEPARATOR}{org}"), (where, role, org)
-        assert same_words(quote, text) and text in quotable, (quote, text)
+        assert same_words(quote, text) and (text, role, org) in quotable, (quote, text)
 
 
 @cases
@@ -506,3 +511,4 @@ def test_the_parser_catches_what_the_issue_reported():
     assert entry.fields == ["Senior Data Scientist· Larder"]  # the lost space loses the organisation
     assert entry.bullets() == []  # a marker on a line of its own starts no item
     assert not same_words("betweenproduct analytics", "between product analytics")
+    assert not "sensors.— Analyst · Larder".rpartition(" — ")[1]  # a glued provenance is not found
