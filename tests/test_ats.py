@@ -14,7 +14,9 @@ The parser works the way résumé parsers do: a heading is a known section word
 on a line of its own; an entry (a role, a degree) is found by its date line,
 with the line above it as "title · organisation · place"; an achievement is a
 line that starts with a bullet character, continued by the lines that follow
-until the next bullet or entry.
+until the next bullet or entry. A job's PDF leads with its strongest bullets
+under the locale's "most relevant" heading, each followed by " — Role · Org";
+the roles then show their other bullets.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 import pdfplumber
 import pytest
@@ -38,11 +41,18 @@ from cvsite.loader import load_workspace
 from cvsite.locale import Locale, load_locale
 from cvsite.markdown import plain_text
 from cvsite.model import ITEM_TYPES
-from cvsite.render_html import contact_links, item_dates
-from cvsite.render_pdf import PdfResult, render_pdf
+from cvsite.render_html import (
+    DropKey,
+    contact_links,
+    display_url,
+    item_dates,
+    summary_paragraphs,
+    template_context,
+)
+from cvsite.render_pdf import Candidate, PdfResult, cut_candidates, render_pdf
 from cvsite.tailor import tailor
 from cvsite.tailored import RankedItem, TailoredCV
-from cvsite.themes import available_themes
+from cvsite.themes import available_themes, load_theme
 
 PROFILES = {"example": EXAMPLE, "ats": REPO / "tests" / "fixtures" / "ats", "render": FIXTURE}
 
@@ -132,14 +142,18 @@ class Entry:
         return self.head.split(SEPARATOR)
 
     def bullets(self) -> list[str]:
-        """Each line-started bullet joined with the lines that continue it."""
-        found: list[list[str]] = []
-        for line in self.body:
-            if BULLET.match(line):
-                found.append([BULLET.sub("", line)])
-            elif found:
-                found[-1].append(line)
-        return [join_wrapped(lines) for lines in found]
+        return bullets(self.body)
+
+
+def bullets(lines: list[str]) -> list[str]:
+    """Each line-started bullet joined with the lines that continue it."""
+    found: list[list[str]] = []
+    for line in lines:
+        if BULLET.match(line):
+            found.append([BULLET.sub("", line)])
+        elif found:
+            found[-1].append(line)
+    return [join_wrapped(lines) for lines in found]
 
 
 @dataclass
@@ -205,36 +219,88 @@ def counter_pattern(loc: Locale) -> re.Pattern[str]:
 
 
 def known_headings(loc: Locale) -> set[str]:
-    return {loc.section(name).casefold() for name in (*ITEM_TYPES, "summary")}
+    """Section words the parser knows: the item types, About, and the evidence block's."""
+    return {loc.section(name).casefold() for name in (*ITEM_TYPES, "summary")} | {
+        loc.text("most_relevant").casefold()}
 
 
 # --- what the profile says the PDF shows ----------------------------------------------
 
 @dataclass
 class Rendered:
+    """A rendered PDF with what the profile says it shows.
+
+    The fitting reports its cuts in words (`PdfResult.cut`); they are mapped back
+    to the keys of `cut_candidates` (a part of a cut entry is not named again, so
+    it goes with its entry), and the print template's context built with those
+    keys gives the About paragraphs and the evidence bullets the PDF shows.
+    """
+
     cv: TailoredCV
     result: PdfResult
     loc: Locale
+    drops: frozenset[DropKey] = frozenset()
+    context: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, cv: TailoredCV, result: PdfResult) -> Rendered:
+        drops = cut_keys(cv, result.cut)
+        context = template_context(cv, load_theme(cv.theme), asset=str, drops=drops, for_print=True)
+        return cls(cv, result, load_locale(cv.language), drops, context)
+
+    def positions(self, section: str) -> list[int]:
+        tailored = self.cv.section(section)
+        if tailored is None:
+            return []
+        return [n for n in range(len(tailored.items)) if ("item", section, n) not in self.drops]
 
     def shown(self, section: str) -> list[RankedItem]:
         """The section's items minus those the page fitting left out."""
         tailored = self.cv.section(section)
-        if tailored is None:
-            return []
-        singular = section[:-1] if section.endswith("s") else section
-        return [r for r in tailored.items if f"{singular} '{r.title}'" not in self.result.dropped]
+        return [tailored.items[n] for n in self.positions(section)] if tailored else []
 
-    def highlights(self, ranked: RankedItem) -> list[str]:
-        """The bullets of a role as plain text, minus those the page fitting left out."""
-        cut = [re.match(r"highlight '(.*?)…?' of (.*)$", d) for d in self.result.dropped]
-        gone = [m.group(1) for m in cut if m and m.group(2) == ranked.title]
-        texts = [" ".join(h.text.split()) for h in getattr(ranked.item, "highlights", [])]
-        return [plain_text(t) for t in texts if not any(t.startswith(g) for g in gone)]
+    def evidence(self) -> list[tuple[str, str, str]]:
+        """The bullets shown up front as (text, role, organisation), in order."""
+        return [(plain_text(" ".join(e.text.split())), e.role, e.org) for e in self.context["evidence"]]
+
+    def role_bullets(self, position: int) -> list[str]:
+        """All bullets of the role at `position` as plain text (what evidence may quote)."""
+        ranked = self.cv.section("experience").items[position]
+        return [plain_text(" ".join(h.text.split())) for h in getattr(ranked.item, "highlights", [])]
+
+    def highlights(self, position: int) -> list[str]:
+        """The bullets a role shows in the PDF: those not cut, minus those shown up front."""
+        up_front = {e.key for e in self.context["evidence"]}
+        texts = self.role_bullets(position)
+        return [text for h, text in enumerate(texts)
+                if ("highlight", "experience", position, h) not in self.drops
+                and f"experience-{position}-h{h}" not in up_front]
+
+    def about(self) -> list[str]:
+        """About's paragraphs as plain text, minus those the page fitting left out."""
+        return [plain_text(text) for n, text in enumerate(summary_paragraphs(self.cv.person.summary))
+                if ("about", n) not in self.drops]
 
     def headings(self) -> list[str]:
-        shown = [s.name for s in self.cv.sections if self.shown(s.name)]
-        summary = [self.loc.section("summary")] if self.cv.person.summary else []
-        return summary + [self.loc.section(name) for name in shown]
+        """As cv.html renders them: the evidence block, About, then each section shown."""
+        evidence = [self.loc.text("most_relevant")] if self.context["evidence"] else []
+        summary = [self.loc.section("summary")] if self.about() else []
+        return evidence + summary + [self.loc.section(s.name) for s in self.cv.sections if self.shown(s.name)]
+
+
+def cut_keys(cv: TailoredCV, cut: list[str]) -> frozenset[DropKey]:
+    """The fitting's cut keys from its report: each description names one candidate
+    (a part of an entry that was cut is not named again, so it goes with its entry)."""
+    candidates = cut_candidates(cv)
+    by_words: dict[str, list[Candidate]] = {}
+    for candidate in candidates:
+        by_words.setdefault(candidate.description, []).append(candidate)
+    keys = set()
+    for description in cut:
+        named = by_words.get(description, [])
+        assert len(named) == 1, f"cut {description!r} names {len(named)} candidates"
+        keys.add(named[0].key)
+    return frozenset(keys | {c.key for c in candidates if c.parent in keys})
 
 
 class PdfCache:
@@ -248,7 +314,7 @@ class PdfCache:
         name, theme, slug = case
         cv = tailor(self.workspaces[name], slug)
         cv.theme = theme
-        return Rendered(cv, render_pdf(cv), load_locale(cv.language))
+        return Rendered.of(cv, render_pdf(cv))
 
     @cache  # noqa: B019
     def resume(self, case: tuple[str, str, str | None], extractor: str) -> Resume:
@@ -324,13 +390,35 @@ def test_each_role_and_degree_files_as_title_org_place_and_dates(pdfs, case, ext
 def test_each_bullet_is_one_line_started_item(pdfs, case, extractor):
     rendered, resume = read(pdfs, case, extractor)
     entries = parse_entries(resume.section(rendered.loc.section("experience")), date_pattern(rendered.loc))
-    shown = rendered.shown("experience")
-    assert len(entries) == len(shown)
-    for entry, ranked in zip(entries, shown, strict=True):
-        found, expected = entry.bullets(), rendered.highlights(ranked)
-        assert len(found) == len(expected), (ranked.title, found)
+    positions = rendered.positions("experience")
+    assert len(entries) == len(positions)
+    for entry, position in zip(entries, positions, strict=True):
+        found, expected = entry.bullets(), rendered.highlights(position)
+        assert len(found) == len(expected), (entry.head, found, expected)
         for got, want in zip(found, expected, strict=True):
             assert same_words(got, want), (got, want)
+
+
+@cases
+@extractors
+def test_each_evidence_item_is_a_role_bullet_with_its_provenance(pdfs, case, extractor):
+    rendered, resume = read(pdfs, case, extractor)
+    expected = rendered.evidence()
+    found = bullets(resume.section(rendered.loc.text("most_relevant")))
+    if rendered.cv.is_general:
+        assert not expected and not found
+        return
+    assert expected, "a job's PDF leads with its strongest bullets"
+    assert len(found) == len(expected), found
+    roles = rendered.cv.section("experience").items
+    quotable = {(text, roles[n].item.role, roles[n].item.org) for n in rendered.positions("experience")
+                for h, text in enumerate(rendered.role_bullets(n))
+                if ("highlight", "experience", n, h) not in rendered.drops}
+    for got, (text, role, org) in zip(found, expected, strict=True):
+        quote, dash, where = got.rpartition(" — ")
+        assert dash, f"no provenance after the bullet: {got!r}"
+        assert same_words(where, f"{role}{SEPARATOR}{org}"), (where, role, org)
+        assert same_words(quote, text) and (text, role, org) in quotable, (quote, text)
 
 
 @cases
@@ -341,9 +429,22 @@ def test_running_text_keeps_its_spaces_around_bold_and_italic(pdfs, case, extrac
     if not summary:
         pytest.skip("no summary")
     about = " ".join(resume.section(rendered.loc.section("summary")))
-    for paragraph in re.split(r"\n\s*\n", summary):
-        text = plain_text(paragraph)
+    for text in rendered.about():
         assert " ".join(text.replace("-", "").split()) in " ".join(about.replace("-", "").split()), text
+
+
+@cases
+@extractors
+def test_each_printed_link_address_reads_apart_from_its_label(pdfs, case, extractor):
+    """On paper a link's address follows its label or title; glued to it
+    ("demomarta-wisniewska.dev/…"), neither reads as what it is."""
+    rendered, resume = read(pdfs, case, extractor)
+    links = [link for ranked in rendered.shown("projects") for link in ranked.item.links.items()]
+    links += [(r.item.title, r.item.url) for r in rendered.shown("contributions") if r.item.url]
+    text = join_wrapped([line for page in resume.pages for line in page]).replace("-", "")
+    for label, url in links:
+        pair = rf"{re.escape(label.replace('-', ''))}\s+{re.escape(display_url(url).replace('-', ''))}"
+        assert re.search(pair, text), (label, display_url(url))
 
 
 @cases
@@ -410,3 +511,4 @@ def test_the_parser_catches_what_the_issue_reported():
     assert entry.fields == ["Senior Data Scientist· Larder"]  # the lost space loses the organisation
     assert entry.bullets() == []  # a marker on a line of its own starts no item
     assert not same_words("betweenproduct analytics", "between product analytics")
+    assert not "sensors.— Analyst · Larder".rpartition(" — ")[1]  # a glued provenance is not found
