@@ -97,7 +97,7 @@ def shoot_theme(theme: str, chromium: str, work: Path, out: Path) -> list[Path]:
     pdf_first_page(pdf, target)
     written.append(target)
     if theme == LETTER_THEME:
-        (letter,) = (site / JOB).glob("*-Cover-Letter-*.pdf")
+        (letter,) = folder.glob("*-Cover-Letter-*.pdf")
         target = out / "letter-pdf.png"
         pdf_first_page(letter, target)
         written.append(target)
