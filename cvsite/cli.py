@@ -22,6 +22,9 @@ EXIT_INVALID = 2
 DirArg = click.argument(
     "directory", default=".", type=click.Path(file_okay=False, path_type=Path)
 )
+ExportJobOption = click.option(
+    "--job", "job", metavar="SLUG", help="The CV tailored for this application (default: the general CV)."
+)
 JobOption = click.option(
     "--job", "jobs", multiple=True, metavar="SLUG", help="Only this application (repeatable)."
 )
@@ -430,7 +433,7 @@ def export_group() -> None:
 
 @export_group.command("jsonresume")
 @DirArg
-@click.option("--job", "job", metavar="SLUG", help="The CV tailored for this application.")
+@ExportJobOption
 @click.option("-o", "--output", "out_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
 @verbosity
@@ -449,9 +452,10 @@ def export_jsonresume(directory: Path, job: str | None, out_file: Path | None, v
     for note in result.no_home if verbose >= 0 else ():  # beside the document itself, on stderr
         click.echo(f"no home in JSON Resume: {note}", err=out_file is None)
 
+
 @export_group.command("docx")
 @DirArg
-@click.option("--job", "job", metavar="SLUG", help="The CV tailored for this application.")
+@ExportJobOption
 @click.option("-o", "--output", "out_file", type=click.Path(dir_okay=False, path_type=Path),
               help="The file to write (default: the name the site gives it, in the current folder).")
 @verbosity
@@ -467,7 +471,7 @@ def export_docx(directory: Path, job: str | None, out_file: Path | None, verbose
 
 @export_group.command("txt")
 @DirArg
-@click.option("--job", "job", metavar="SLUG", help="The CV tailored for this application.")
+@ExportJobOption
 @click.option("-o", "--output", "out_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
 @verbosity

@@ -6,9 +6,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from cvsite.errors import CvsiteError
 from cvsite.freeze import SentDiff, SentRecord, changes_since_sent, sent_records
-from cvsite.loader import Workspace, load_workspace
+from cvsite.loader import load_for_jobs
 from cvsite.tailor import Index, tailor_with
 from cvsite.tailored import Coverage, RankedItem, Reason, TailoredCV, TailoredSection
 from cvsite.terms import PostingReading
@@ -17,23 +16,12 @@ Frozen = tuple[SentRecord, SentDiff]
 
 
 def explain(directory: Path, slugs: Sequence[str] = ()) -> list[TailoredCV]:
-    """The tailored CV of each selected job (all jobs when none are named)."""
-    workspace = load_workspace(directory, slugs)
-    index = Index.build(workspace.profile, postings=_all_postings(directory, workspace, slugs))
+    """The tailored CV of each selected job (all jobs when none are named), each ranked
+    with every posting's term counts, as the site build ranks it."""
+    workspace = load_for_jobs(directory, slugs)
+    index = Index.build(workspace.profile, postings=workspace.postings.values())
     return [tailor_with(index, slug, job, workspace.postings.get(slug, ""))
-            for slug, job in workspace.jobs.items()]
-
-
-def _all_postings(directory: Path, workspace: Workspace, slugs: Sequence[str]) -> list[str]:
-    """Every job's posting, as a build reads them, so a term's specificity is the same here;
-    only the selected jobs' when another job file has a problem (explaining one job must
-    not fail on another)."""
-    if not slugs:
-        return list(workspace.postings.values())
-    try:
-        return list(load_workspace(directory).postings.values())
-    except CvsiteError:
-        return list(workspace.postings.values())
+            for slug, job in workspace.jobs.items() if not slugs or slug in slugs]
 
 
 def sent_changes(directory: Path, cvs: Sequence[TailoredCV]) -> dict[str, Frozen]:

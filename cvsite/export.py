@@ -11,7 +11,7 @@ from pathlib import Path
 
 from cvsite.errors import CvsiteError, Problem
 from cvsite.letter import build_date
-from cvsite.loader import load_for_job
+from cvsite.loader import load_for_jobs
 from cvsite.outputs import BY_NAME
 from cvsite.tailor import tailor
 from cvsite.tailored import TailoredCV
@@ -19,7 +19,7 @@ from cvsite.tailored import TailoredCV
 
 def tailored(directory: Path, slug: str | None) -> TailoredCV:
     """The general CV of DIR, or the CV tailored for job `slug`."""
-    return tailor(load_for_job(directory, slug), slug)
+    return tailor(load_for_jobs(directory, (slug,) if slug else ()), slug)
 
 
 def export_document(directory: Path, kind: str, slug: str | None, target: Path | None,

@@ -29,7 +29,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from pydantic_core import PydanticCustomError
 
 from cvsite.errors import CvsiteError, Problem, did_you_mean
-from cvsite.loader import load_for_job, load_workspace
+from cvsite.loader import load_for_jobs, load_workspace
 from cvsite.model import (
     CONTRIBUTION_KINDS,
     ITEM_TYPES,
@@ -1000,7 +1000,7 @@ def export_directory(directory: Path, slug: str | None = None) -> Export:
     """Load DIR and export its general profile, or the CV tailored for job `slug`."""
     if slug is None:
         return build_export(load_workspace(directory).profile)
-    workspace = load_for_job(directory, slug)
+    workspace = load_for_jobs(directory, (slug,))
     from cvsite.tailor import tailor
 
     return build_export(workspace.profile, tailor(workspace, slug))

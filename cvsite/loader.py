@@ -66,19 +66,19 @@ class Workspace:
         return str(self.root / "jobs" / f"{slug}.yaml")
 
 
-def load_for_job(root: Path, slug: str | None) -> Workspace:
+def load_for_jobs(root: Path, slugs: Sequence[str] = ()) -> Workspace:
     """DIR with every job, as a build loads it: tailoring one job weighs its posting's terms
-    by how many of the other postings use them, so an export or a new job's first
-    ranking must see them all to match the site. If another job file has a problem,
-    only this job's, so one broken file does not block the rest."""
+    by how many of the other postings use them, so explaining or exporting a job must
+    see them all to match the site. If another job file has a problem, only the named
+    jobs', so one broken file does not block the rest."""
     try:
         workspace = load_workspace(root)
     except CvsiteError:
-        if slug is None:
+        if not slugs:
             raise
-        return load_workspace(root, (slug,))
-    if slug is not None and slug not in workspace.jobs:
-        return load_workspace(root, (slug,))  # reports the unknown job, with a "did you mean"
+        return load_workspace(root, slugs)
+    if any(slug not in workspace.jobs for slug in slugs):
+        return load_workspace(root, slugs)  # reports the unknown job, with a "did you mean"
     return workspace
 
 

@@ -413,7 +413,7 @@ def _box_extents(document: Any) -> dict[str, float]:
     """
     extents: dict[str, float] = {}
     for page in document.pages:
-        root = getattr(page, "_page_box", None)
+        root = _page_root(page)
         line_width = max(getattr(root, "width", 0.0) or 0.0, 1.0)
         seen: set[str] = set()
         for box, inline in _keyed(root):
@@ -440,9 +440,16 @@ def _keyed(box: Any, inline: bool = False) -> Iterator[tuple[Any, bool]]:
         yield from _keyed(child, in_line)
 
 
+def _page_root(page: Any) -> Any:
+    """A laid-out page's box tree. WeasyPrint has no public API for it; read directly
+    (not with a default) so an upgrade that renames it fails here, and
+    tests/test_private_hooks.py pins what fitting relies on."""
+    return page._page_box
+
+
 def _page_height(document: Any) -> float:
     """Height of the page area (inside the margins) of the first page."""
-    return float(document.pages[0]._page_box.height)
+    return float(_page_root(document.pages[0]).height)
 
 
 def _overflow(document: Any, target: int) -> float:
@@ -454,9 +461,9 @@ def _used_height(page: Any) -> float:
 
     Split blocks stretch to the page bottom, so only lines and empty blocks count.
     """
-    root = getattr(page, "_page_box", None)
+    root = _page_root(page)
     leaves = [b for b in _walk(root) if type(b).__name__ == "LineBox" or not getattr(b, "children", None)]
-    if root is None or not leaves:
+    if not leaves:
         return 0.0
     bottom = max(b.position_y + b.margin_height() for b in leaves)
     return max(0.0, bottom - root.content_box_y())
@@ -464,8 +471,6 @@ def _used_height(page: Any) -> float:
 
 def _walk(box: Any) -> Iterator[Any]:
     """Block-level descendants of a page box that have real elements (not margin boxes)."""
-    if box is None:
-        return
     for child in getattr(box, "children", []):
         if type(child).__name__ == "MarginBox":
             continue

@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from cvsite.errors import CvsiteError, Problem
 from cvsite.jobad import guess_company_role, html_to_text, key_terms, looks_like_html
-from cvsite.loader import SLUG, load_for_job, load_workspace
+from cvsite.loader import SLUG, load_for_jobs, load_workspace
 from cvsite.model import Job, kebab
 from cvsite.schema import SCHEMA_DIR, SchemaName, modeline, schema_file_name, schema_text
 from cvsite.tailor import Index, tailor
@@ -196,7 +196,7 @@ def new_job(directory: Path, slug: str, posting_text: str, force: bool = False) 
     jobs_dir.mkdir(parents=True, exist_ok=True)
     posting_file.write_text(text, encoding="utf-8")
     job_file.write_text(job_text, encoding="utf-8")
-    cv = tailor(load_for_job(directory, slug), slug)
+    cv = tailor(load_for_jobs(directory, (slug,)), slug)
     return NewJobResult(job_file, posting_file, company, role, tags, cv, from_html, not_terms)
 
 
