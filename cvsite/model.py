@@ -11,7 +11,8 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
@@ -21,12 +22,12 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    create_model,
     WithJsonSchema,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
-SECTIONS = ("projects", "experience", "contributions", "skills", "education", "languages")
 CONTRIBUTION_KINDS = (
     "talk", "post", "pull-request", "publication", "package", "award", "certificate", "other",
 )
@@ -297,6 +298,145 @@ class Language(Item):
         return self.name
 
 
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+
+
+def _doi(value: Any) -> Any:
+    """`10.1145/…`, `doi:10.1145/…` or `https://doi.org/10.1145/…`: stored bare."""
+    if not isinstance(value, str):
+        return value
+    bare = re.sub(r"^(doi:\s*|https?://(dx\.)?doi\.org/)", "", value.strip(), flags=re.IGNORECASE)
+    if not _DOI.match(bare):
+        raise ValueError(f"'{value}' is not a DOI; write it as 10.1234/…")
+    return bare
+
+
+Doi = Annotated[str, BeforeValidator(_doi), Field(description="A DOI such as 10.1145/3292500.3330701")]
+
+
+class Publication(Item):
+    title: Text
+    authors: list[str] = Field(
+        default_factory=list, description="Authors as printed; the one matching your `name` is set in bold")
+    venue: str | None = Field(None, description="Journal, conference, publisher or preprint server")
+    date: Date | None = None
+    doi: Doi | None = None
+    url: Url | None = Field(None, description="Where to read it; default: the DOI's address")
+    summary: Markdown | None = None
+
+    def label(self) -> str:
+        return self.title
+
+    @property
+    def link(self) -> str | None:
+        """Where the title links: the given URL, else the DOI's resolver address."""
+        return self.url or (f"https://doi.org/{self.doi}" if self.doi else None)
+
+    def byline(self, me: str) -> list[tuple[str, bool]]:
+        """The authors, each with whether it is `me` (written in full, or as initials and
+        surname: "M. Wiśniewska", "Wiśniewska, M.")."""
+        return [(author, _same_person(author, me)) for author in self.authors]
+
+
+def _same_person(author: str, me: str) -> bool:
+    def parts(name: str) -> list[str]:
+        if "," in name:
+            surname, _, given = name.partition(",")
+            name = f"{given} {surname}"
+        return [p.strip(".").casefold() for p in name.split() if p.strip(".")]
+
+    theirs, mine = parts(author), parts(me)
+    if not theirs or not mine or theirs[-1] != mine[-1]:
+        return False
+    return all(a == b or (len(a) == 1 and b.startswith(a)) for a, b in zip(theirs[:-1], mine, strict=False))
+
+
+@dataclass(frozen=True)
+class SectionType:
+    """One kind of profile section, declared once in `SECTION_TYPES`: everything that
+    handles sections (the profile schema, tailoring, page fitting, checks, templates,
+    the Word and text CVs, JSON Resume) reads it instead of naming sections itself.
+
+    name: the key in profile.yaml, the locale's label key (`sections.<name>`), the
+        template partial (`sections/<name>.html`) and the `data-key` prefix.
+    layout: "entries" are items a reader counts (a role, a paper), each a heading,
+        a date line and prose; "list" items are short lines or chips (skills).
+    dated: its items carry dates (consistency checks read them).
+    title, text: the fields tailoring searches, at the `title` and `text` weights of
+        data/scoring.yaml (tags and highlights are searched for every section).
+    heading, meta: the fields that make an entry's heading ("Role · Org · Place")
+        and its line of facts (before the dates), for renderers without a partial of
+        their own (the generic partial, the Word and text CVs).
+    keep: page fitting: "all" keeps every entry while anything less relevant can
+        go; a number keeps that many top items until last; 0 lets any go.
+    details: parts of an entry fitting may cut on their own: (part, how a report names it).
+    jsonresume: the JSON Resume list its items export to and import from (the
+        exporters of `cvsite.jsonresume` may route some kinds elsewhere); None keeps
+        them in the document's `x-cvsite` block.
+    jsonresume_fields: for a section without an exporter of its own, {JSON Resume
+        field: our field}; every other field travels in the entry's `x-cvsite`.
+    """
+
+    name: str
+    model: type[Item]
+    description: str
+    layout: Literal["entries", "list"] = "entries"
+    dated: bool = True
+    title: tuple[str, ...] = ("title",)
+    text: tuple[str, ...] = ("summary",)
+    heading: tuple[str, ...] = ("title",)
+    meta: tuple[str, ...] = ()
+    keep: Literal["all"] | int = 0
+    details: tuple[tuple[str, str], ...] = ()
+    jsonresume: str | None = None
+    jsonresume_fields: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def singular(self) -> str:
+        """How reports name one item: "project", "experience"."""
+        return self.name[:-1] if self.name.endswith("s") else self.name
+
+
+SECTION_TYPES: tuple[SectionType, ...] = (
+    SectionType(
+        "experience", Experience, "Jobs and volunteer roles", dated=True,
+        title=("role", "org"), text=("summary", "org_description"),
+        heading=("role", "org", "location"), keep="all",
+        details=(("summary", "context line"),), jsonresume="work"),
+    SectionType(
+        "projects", Project, "Projects: what you built, what you did in it, what came of it",
+        text=("summary", "contribution", "outcome", "entity", "keywords", "roles"),
+        meta=("kind", "entity", "roles"), details=(("did", "contribution and outcome"),),
+        jsonresume="projects"),
+    SectionType(
+        "contributions", Contribution, "Talks, posts, pull requests, packages, awards, certificates",
+        text=("summary", "where"), meta=("kind", "where"), details=(("summary", "summary"),),
+        jsonresume="awards"),
+    SectionType(
+        "skills", Skill, "Skills, each with optional aliases and a group", layout="list", dated=False,
+        title=("name", "aliases"), text=("group",), heading=("name",), keep=8, jsonresume="skills"),
+    SectionType(
+        "education", Education, "Degrees and schools",
+        title=("degree", "institution"), text=("summary", "area", "courses"),
+        heading=("degree", "institution", "location"), keep="all",
+        details=(("summary", "summary"),), jsonresume="education"),
+    SectionType(
+        "publications", Publication, "Papers, articles, books and theses, with authors, venue and DOI",
+        text=("summary", "venue"), meta=("authors", "venue"), details=(("summary", "summary"),),
+        jsonresume="publications", jsonresume_fields={
+            "name": "title", "publisher": "venue", "releaseDate": "date", "url": "url", "summary": "summary"}),
+    SectionType(
+        "languages", Language, "Languages you speak", layout="list", dated=False,
+        title=("name",), text=(), heading=("name",), keep=3, jsonresume="languages"),
+)
+"""The profile's sections, in the conventional order a tailored CV shows them (experience
+first, as recruiters read). To add one, see ARCHITECTURE.md, "Adding a section"."""
+
+SECTIONS: tuple[str, ...] = tuple(section.name for section in SECTION_TYPES)
+SECTION: dict[str, SectionType] = {section.name: section for section in SECTION_TYPES}
+ITEM_TYPES: dict[str, type[Item]] = {section.name: section.model for section in SECTION_TYPES}
+
+
 Weight = Annotated[float, Field(ge=-1000, le=1000, allow_inf_nan=False)]
 """A tag weight: finite and bounded, so scores stay numbers that sort."""
 Paper = Literal["a4", "letter"]
@@ -361,8 +501,8 @@ class ResumeMeta(Model):
     last_modified: str | None = None
 
 
-class Profile(Model):
-    """profile.yaml: everything about you, written once."""
+class _ProfileFields(Model):
+    """profile.yaml's own fields; `Profile` adds one list per section of `SECTION_TYPES`."""
 
     schema_: str | None = Field(None, alias="$schema")
     name: Text
@@ -373,12 +513,6 @@ class Profile(Model):
     contact: Contact = Field(default_factory=Contact)
     image: str | None = Field(None, description="Photo URL kept from an import; never shown (invites bias)")
     address: Address | None = Field(None, description="Postal address kept for export; pages show `location`")
-    experience: list[Experience] = Field(default_factory=list)
-    projects: list[Project] = Field(default_factory=list)
-    contributions: list[Contribution] = Field(default_factory=list)
-    education: list[Education] = Field(default_factory=list)
-    skills: list[Skill] = Field(default_factory=list)
-    languages: list[Language] = Field(default_factory=list)
     interests: list[Interest] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
     aliases: dict[str, str] = Field(default_factory=dict, description="Your synonyms: {term: canonical}")
@@ -398,6 +532,16 @@ class Profile(Model):
 
     def section(self, name: str) -> list[Item]:
         return list(getattr(self, name))
+
+
+Profile = create_model(  # type: ignore[call-overload]
+    "Profile",
+    __base__=_ProfileFields,
+    __doc__="profile.yaml: everything about you, written once.",
+    __module__=__name__,
+    **{section.name: (list[section.model], Field(default_factory=list, description=section.description))
+       for section in SECTION_TYPES},
+)
 
 
 Status = Literal["draft", "applied", "interviewing", "offer", "rejected", "withdrawn"]
@@ -488,12 +632,3 @@ class Job(Model):
 APPLICATION_FIELDS = ("status", "applied", "deadline", "contact", "source", "private_notes")
 """Job fields about the application, not the CV: never published, never exported."""
 
-
-ITEM_TYPES: dict[str, type[Item]] = {
-    "experience": Experience,
-    "projects": Project,
-    "contributions": Contribution,
-    "education": Education,
-    "skills": Skill,
-    "languages": Language,
-}

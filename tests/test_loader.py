@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from cvsite.errors import CvsiteError, Problem
 from cvsite.loader import Workspace, assign_ids, items, load_workspace
-from cvsite.model import Profile
+from cvsite.model import SECTIONS, Profile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "foundation"
 VALID = FIXTURES / "valid"
@@ -291,7 +291,7 @@ def test_unknown_section_in_sections(tmp_path: Path) -> None:
 
 def test_far_off_section_lists_the_choices(tmp_path: Path) -> None:
     problem = one(make(tmp_path, acme_yaml=job(extra="sections: [hobbies]\n")))
-    assert problem.message.startswith("'hobbies' is not allowed here (expected one of: projects, experience")
+    assert problem.message == f"'hobbies' is not allowed here (expected one of: {', '.join(SECTIONS)})"
 
 
 def test_section_listed_twice(tmp_path: Path) -> None:

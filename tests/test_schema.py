@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from cvsite.model import SECTIONS
 from cvsite.schema import SchemaName, json_schema, modeline, schema_file_name, schema_text, write_schemas
 from cvsite.yamlsource import load_yaml, parse_yaml
 
@@ -96,7 +97,7 @@ def test_schema_rejects_unknown_sections_in_jobs() -> None:
     data = parse_yaml("company: A\nrole: B\nlimit: {projets: 2}\nsections: [experiance]\n", "j.yaml").data
     found = {tuple(e.absolute_path): e for e in validator("job").iter_errors(data)}
     assert set(found) == {("limit",), ("sections",)}
-    assert found[("limit",)].message.startswith("'projets' is not one of ['projects'")
+    assert found[("limit",)].message.startswith(f"'projets' is not one of ['{SECTIONS[0]}'")
     reasons = [sub.message for sub in found[("sections",)].context or []]
     assert any(reason.startswith("'experiance' is not one of") for reason in reasons)
 
