@@ -22,8 +22,8 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
-    create_model,
     WithJsonSchema,
+    create_model,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -361,7 +361,9 @@ class SectionType:
         template partial (`sections/<name>.html`) and the `data-key` prefix.
     layout: "entries" are items a reader counts (a role, a paper), each a heading,
         a date line and prose; "list" items are short lines or chips (skills).
-    dated: its items carry dates (consistency checks read them).
+    dates: how its items are dated, for the consistency check: "timeline" (periods a
+        reader compares line by line, so all written at one precision), "events"
+        (single dates that vary by kind), or None.
     title, text: the fields tailoring searches, at the `title` and `text` weights of
         data/scoring.yaml (tags and highlights are searched for every section).
     heading, meta: the fields that make an entry's heading ("Role · Org · Place")
@@ -381,7 +383,7 @@ class SectionType:
     model: type[Item]
     description: str
     layout: Literal["entries", "list"] = "entries"
-    dated: bool = True
+    dates: Literal["timeline", "events"] | None = "events"
     title: tuple[str, ...] = ("title",)
     text: tuple[str, ...] = ("summary",)
     heading: tuple[str, ...] = ("title",)
@@ -399,7 +401,7 @@ class SectionType:
 
 SECTION_TYPES: tuple[SectionType, ...] = (
     SectionType(
-        "experience", Experience, "Jobs and volunteer roles", dated=True,
+        "experience", Experience, "Jobs and volunteer roles", dates="timeline",
         title=("role", "org"), text=("summary", "org_description"),
         heading=("role", "org", "location"), keep="all",
         details=(("summary", "context line"),), jsonresume="work"),
@@ -413,10 +415,10 @@ SECTION_TYPES: tuple[SectionType, ...] = (
         text=("summary", "where"), meta=("kind", "where"), details=(("summary", "summary"),),
         jsonresume="awards"),
     SectionType(
-        "skills", Skill, "Skills, each with optional aliases and a group", layout="list", dated=False,
+        "skills", Skill, "Skills, each with optional aliases and a group", layout="list", dates=None,
         title=("name", "aliases"), text=("group",), heading=("name",), keep=8, jsonresume="skills"),
     SectionType(
-        "education", Education, "Degrees and schools",
+        "education", Education, "Degrees and schools", dates="timeline",
         title=("degree", "institution"), text=("summary", "area", "courses"),
         heading=("degree", "institution", "location"), keep="all",
         details=(("summary", "summary"),), jsonresume="education"),
@@ -424,9 +426,10 @@ SECTION_TYPES: tuple[SectionType, ...] = (
         "publications", Publication, "Papers, articles, books and theses, with authors, venue and DOI",
         text=("summary", "venue"), meta=("authors", "venue"), details=(("summary", "summary"),),
         jsonresume="publications", jsonresume_fields={
-            "name": "title", "publisher": "venue", "releaseDate": "date", "url": "url", "summary": "summary"}),
+            "name": "title", "publisher": "venue", "releaseDate": "date", "url": "url",
+            "summary": "summary"}),
     SectionType(
-        "languages", Language, "Languages you speak", layout="list", dated=False,
+        "languages", Language, "Languages you speak", layout="list", dates=None,
         title=("name",), text=(), heading=("name",), keep=3, jsonresume="languages"),
 )
 """The profile's sections, in the conventional order a tailored CV shows them (experience

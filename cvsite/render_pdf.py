@@ -44,6 +44,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from cvsite.errors import CvsiteError
 from cvsite.locale import load_locale
+from cvsite.model import SECTION
 from cvsite.render_html import DropKey, render_template, summary_paragraphs, template_context
 from cvsite.tailored import TailoredCV
 from cvsite.themes import Theme, load_theme
@@ -86,7 +87,7 @@ class Candidate:
 
     @property
     def is_entry(self) -> bool:
-        return self.key[0] == "item" and self.key[1] in ENTRY_SECTIONS
+        return self.key[0] == "item" and SECTION[self.key[1]].layout == "entries"
 
 
 @dataclass
@@ -127,12 +128,6 @@ def render_pdf(cv: TailoredCV, user_theme_dir: Path | None = None) -> PdfResult:
                      fitted.cut_entries, _warnings(records), fitted.layouts)
 
 
-# Sections whose items are entries a reader counts (a role, a project, a degree), not chips.
-ENTRY_SECTIONS = ("experience", "projects", "contributions", "education")
-# Sections whose every entry stays while anything less relevant can still go.
-PROTECTED_SECTIONS = ("experience", "education")
-# How many top items of a chip section fitting cuts only after everything else.
-SECTION_CORE = {"skills": 8, "languages": 3}
 # A part of an entry (a role's context line, a project's contribution and outcome)
 # counts as this share of its entry's relevance.
 DETAIL_SHARE = 0.5
@@ -166,28 +161,20 @@ def cut_candidates(cv: TailoredCV) -> list[Candidate]:
 def _entry_candidates(name: str, position: int, ranked: Any) -> list[Candidate]:
     """One entry's bullets and details (its parts), then the entry itself."""
     item_key = ("item", name, position)
-    label = f"{name[:-1] if name.endswith('s') else name} '{ranked.title}'"
+    declared = SECTION[name]
+    label = f"{declared.singular} '{ranked.title}'"
     parts = []
     scores = [h.score for h in ranked.highlights]
     for index, highlight in enumerate(getattr(ranked.item, "highlights", [])):
         score = scores[index] if index < len(scores) else 0.0
         parts.append(Candidate(("highlight", name, position, index),
                                f"bullet '{_clip(highlight.text)}' of {ranked.title}", score, parent=item_key))
-    for part, what in _DETAILS.get(name, ()):
+    for part, what in declared.details:
         if getattr(ranked.item, part, None) or (part == "did" and _has_did(ranked.item)):
             parts.append(Candidate(("detail", name, position, part), f"{what} of {label}",
                                    ranked.score * DETAIL_SHARE, parent=item_key))
-    protected = name in PROTECTED_SECTIONS or position < SECTION_CORE.get(name, 0)
+    protected = declared.keep == "all" or position < declared.keep
     return [*parts, Candidate(item_key, label, ranked.score, protected)]
-
-
-# Parts of an entry fitting may cut on their own: (part name, how a report names it).
-_DETAILS = {
-    "experience": (("summary", "context line"),),
-    "projects": (("did", "contribution and outcome"),),
-    "contributions": (("summary", "summary"),),
-    "education": (("summary", "summary"),),
-}
 
 
 def _has_did(item: Any) -> bool:

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cvsite.loader import Workspace, load_workspace
-from cvsite.model import Job, Profile
-from cvsite.tailor import DEFAULT_ORDER, Index, tailor, tailor_all, tailor_with
+from cvsite.model import SECTIONS, Job, Profile
+from cvsite.tailor import Index, tailor, tailor_all, tailor_with
 from cvsite.tailored import RankedItem, TailoredCV
 
 ALEX = Path(__file__).parent / "fixtures" / "tailor" / "alex"
@@ -155,7 +155,7 @@ def test_generic_posting_words_never_become_reasons_or_coverage(cvs: dict) -> No
 
 def test_general_cv_is_the_profile_as_written(cvs: dict, workspace: Workspace) -> None:
     cv = cvs[None]
-    assert [s.name for s in cv.sections] == list(DEFAULT_ORDER)
+    assert [s.name for s in cv.sections] == [name for name in SECTIONS if workspace.profile.section(name)]
     assert ids(cv, "projects") == [p.id for p in workspace.profile.projects]
     assert ids(cv, "experience") == ["statlab", "northwind", "brightcart"]
     assert all(r.score == 0 and not r.reasons for s in cv.sections for r in s.items)
@@ -215,7 +215,7 @@ def test_unpinned_sections_follow_relevance_when_asked(index: Index) -> None:
 def test_sections_read_conventionally_by_default_and_by_relevance_on_request(index: Index) -> None:
     conventional = run(index, tags={"typescript": 3, "css": 3})
     names = [s.name for s in conventional.sections]
-    assert names == [n for n in DEFAULT_ORDER if n in names] and names[0] == "experience"
+    assert names == [n for n in SECTIONS if n in names] and names[0] == "experience"
     relevance = run(index, tags={"typescript": 3, "css": 3}, section_order="relevance")
     assert relevance.sections[0].name == "projects"  # the strongest matches
     scores = [s.score for s in relevance.sections]

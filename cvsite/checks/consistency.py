@@ -14,12 +14,12 @@ from urllib.parse import urlsplit
 from cvsite.checks.common import Text, data_yaml, highlight_loc, strings, warn_at, warning, words
 from cvsite.errors import Problem, format_path
 from cvsite.loader import Workspace
-from cvsite.model import Experience, PartialDate
+from cvsite.model import SECTION_TYPES, Experience, PartialDate
 from cvsite.yamlsource import Loc
 
 CODE = "consistency"
 _TABLE = "consistency.yaml"
-_DATED = ("experience", "education", "projects", "contributions")
+_DATED = {section.name: section.dates for section in SECTION_TYPES if section.dates}
 _DATE_KEYS = ("start", "end", "date")
 _UNPADDED = re.compile(r"^\d{4}-(\d)(?:-\d{1,2})?$|^\d{4}-\d{2}-(\d)$")
 _PRECISION_STYLE = {"year": "YYYY", "month": "YYYY-MM", "day": "YYYY-MM-DD"}
@@ -45,7 +45,7 @@ def _date_styles(ws: Workspace) -> list[Problem]:
     doc = ws.documents.get(ws.profile_file)
     for section in _DATED:
         dates = _dates(ws, section)
-        same = section in data_yaml(_TABLE)["same_precision"]
+        same = _DATED[section] == "timeline"
         counts = Counter(date.precision for _, date in dates if same)
         usual = max(counts, key=lambda p: (counts[p], p == "month")) if counts else ""
         for loc, date in dates:

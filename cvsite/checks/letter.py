@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cvsite.errors import Problem
-from cvsite.loader import Workspace
-from cvsite.model import Contribution, Education, Experience, Item, Project
+from cvsite.loader import Workspace, items
+from cvsite.model import Item
 from cvsite.tailor import Index, tailor_with
 
 CODE = "letter"
@@ -49,7 +49,7 @@ def letter_lines(ws: Workspace) -> Iterator[LetterLine]:
 def check_letters(ws: Workspace) -> list[Problem]:
     if not ws.letters:
         return []
-    employers = {name.casefold() for item in _profile_items(ws) for name in _employer_names(item)}
+    employers = {name.casefold() for _, _, item in items(ws.profile) for name in _employer_names(item)}
     index = Index.build(ws.profile)
     problems = []
     for slug in sorted(ws.letters):
@@ -83,27 +83,20 @@ def _find(name: str, text: str) -> list[re.Match[str]]:
     return list(re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE))
 
 
-def _profile_items(ws: Workspace) -> list[Item]:
-    return [*ws.profile.experience, *ws.profile.education, *ws.profile.projects]
+# The fields that name an organisation the profile itself mentions (a letter may name
+# them for any job), and those a letter would name an item by, first found wins.
+_EMPLOYER_FIELDS = ("org", "institution", "entity")
+_NAMING_FIELDS = ("title", "org", "institution")
+
+
+def _texts(item: Item, fields: tuple[str, ...]) -> list[str]:
+    return [value for name in fields if isinstance(value := getattr(item, name, None), str) and value]
 
 
 def _employer_names(item: Item) -> list[str]:
-    """Organisations the profile itself names: a letter may mention them for any job."""
-    if isinstance(item, Experience):
-        return [item.org]
-    if isinstance(item, Education):
-        return [item.institution]
-    if isinstance(item, Project) and item.entity:
-        return [item.entity]
-    return []
+    return _texts(item, _EMPLOYER_FIELDS)
 
 
 def _item_names(item: Item) -> list[str]:
-    """How a letter would name an item: a project's or a talk's title, a role's organisation."""
-    if isinstance(item, (Project, Contribution)):
-        return [item.title]
-    if isinstance(item, Experience):
-        return [item.org]
-    if isinstance(item, Education):
-        return [item.institution]
-    return []
+    """How a letter would name an item: a project's, a talk's or a paper's title, a role's organisation."""
+    return _texts(item, _NAMING_FIELDS)[:1]

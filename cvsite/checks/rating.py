@@ -14,7 +14,10 @@ from collections.abc import Iterator
 from cvsite.checks.common import Text, data_yaml, plain, profile_texts, warn_at
 from cvsite.errors import Problem
 from cvsite.loader import Workspace
-from cvsite.model import Language, Skill
+from cvsite.model import SECTION_TYPES, Language
+
+# Sections of short named items (skills, languages): where self-ratings are written.
+_LISTS = tuple(section.name for section in SECTION_TYPES if section.layout == "list")
 
 CODE = "self-rating"
 _TABLE = "self_rating.yaml"
@@ -56,15 +59,14 @@ def _bare(name: str) -> str:
 def _skill_fields(ws: Workspace) -> Iterator[tuple[Text, str, bool]]:
     """Each name, group, level and alias of skills and languages, with the skill it names."""
     file = ws.profile_file
-    for section in ("skills", "languages"):
+    for section in _LISTS:
         for index, item in enumerate(ws.profile.section(section)):
-            assert isinstance(item, (Skill, Language))
             for key in ("name", "group", "level"):
                 value = getattr(item, key, None)
                 if value:
-                    yield Text(file, (section, index, key), value), item.name, section == "languages"
+                    yield Text(file, (section, index, key), value), item.label(), isinstance(item, Language)
             for number, alias in enumerate(getattr(item, "aliases", [])):
-                yield Text(file, (section, index, "aliases", number), alias), item.name, False
+                yield Text(file, (section, index, "aliases", number), alias), item.label(), False
 
 
 def _rating_in_field(value: str, allow_levels: bool) -> str:
@@ -88,7 +90,7 @@ def _ratings_in_prose(ws: Workspace) -> list[Problem]:
     ) if names else None
     problems = []
     for text in profile_texts(ws):
-        if text.loc[0] in ("skills", "languages"):
+        if text.loc[0] in _LISTS:
             continue
         prose = plain(text.text)
         glyphs = _glyph_run().search(prose)

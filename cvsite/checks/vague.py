@@ -12,7 +12,7 @@ import re
 
 from cvsite.checks.common import Text, data_yaml, highlight_loc, unquoted, warn_at, warning
 from cvsite.errors import Problem
-from cvsite.loader import Workspace
+from cvsite.loader import Workspace, items
 from cvsite.model import Contribution, Experience, Project
 
 CODE = "vague-contribution"
@@ -38,14 +38,13 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 
 def check_vague_contributions(ws: Workspace) -> list[Problem]:
     problems: list[Problem] = []
-    for section in ("projects", "experience", "contributions"):
-        for index, item in enumerate(ws.profile.section(section)):
-            if isinstance(item, Project):
-                problems += _project(ws, index, item)
-            elif isinstance(item, Experience):
-                problems += _experience(ws, index, item)
-            elif isinstance(item, Contribution) and item.summary:
-                problems += _vague_text(ws, Text(ws.profile_file, (section, index, "summary"), item.summary))
+    for section, index, item in items(ws.profile):
+        if isinstance(item, Project):
+            problems += _project(ws, index, item)
+        elif isinstance(item, Experience):
+            problems += _experience(ws, index, item)
+        elif isinstance(item, Contribution) and item.summary:
+            problems += _vague_text(ws, Text(ws.profile_file, (section, index, "summary"), item.summary))
     return problems
 
 

@@ -12,7 +12,6 @@ Import from here; the modules behind it are free to move.
 """
 
 from cvsite.tailor.fast import (
-    DEFAULT_ORDER,
     Index,
     IndexedItem,
     JobTerms,
@@ -21,4 +20,4 @@ from cvsite.tailor.fast import (
     tailor_with,
 )
 
-__all__ = ["DEFAULT_ORDER", "Index", "IndexedItem", "JobTerms", "tailor", "tailor_all", "tailor_with"]
+__all__ = ["Index", "IndexedItem", "JobTerms", "tailor", "tailor_all", "tailor_with"]

@@ -36,7 +36,7 @@ from typing import TypeVar
 
 from cvsite.loader import Workspace
 from cvsite.model import (
-    ITEM_TYPES,
+    SECTION,
     SECTIONS,
     Experience,
     Item,
@@ -44,7 +44,6 @@ from cvsite.model import (
     PartialDate,
     Profile,
     Project,
-    Skill,
 )
 from cvsite.tailored import (
     Coverage,
@@ -59,8 +58,6 @@ from cvsite.tailored import (
 )
 from cvsite.terms import IgnoredTerm, PostingReading, PostingStats, PostingTerm, Vocabulary, read_posting
 from cvsite.weights import WEIGHTS
-
-DEFAULT_ORDER = ("experience", "projects", "contributions", "skills", "education", "languages")
 
 # Short names for the constants of cvsite/data/scoring.yaml, used in the hot loops.
 FIELD_WEIGHT = dict(WEIGHTS.fields)
@@ -126,13 +123,13 @@ class Index:
     def build(cls, profile: Profile, today: date | None = None, postings: Iterable[str] = ()) -> Index:
         """Read the profile once. `postings` are the texts of all its jobs' postings: a term
         most of them name is discounted in each (see `cvsite.terms.PostingStats`)."""
-        tags = [tag for section in ITEM_TYPES for item in profile.section(section) for tag in _all_tags(item)]
+        tags = [tag for section in SECTIONS for item in profile.section(section) for tag in _all_tags(item)]
         vocab = Vocabulary.build(profile.aliases, [(s.name, s.aliases) for s in profile.skills], tags)
         year = (today or _reference_date(profile)).year
         key = cache(vocab.key)  # tags repeat across items; the vocabulary is immutable
         items = [
             _index_item(vocab, key, section, position, item, year)
-            for section in ITEM_TYPES
+            for section in SECTIONS
             for position, item in enumerate(profile.section(section))
         ]
         index = cls(profile, vocab, items, PostingStats.of(postings, vocab))
@@ -210,7 +207,7 @@ def _reference_date(profile: Profile) -> date:
     """Recency is measured from the newest date in the profile, not the clock,
     so the same profile tailors the same way on any day."""
     newest = 1970
-    for section in ITEM_TYPES:
+    for section in SECTIONS:
         for item in profile.section(section):
             for name in ("start", "end", "date"):
                 value = _field(item, name)
@@ -229,8 +226,9 @@ def _index_item(vocab: Vocabulary, key: Callable[[str], str], section: str, posi
 
     tag_keys = [key(tag) for tag in item.tags]
     add(tag_keys, FIELD_WEIGHT["tags"])
-    add(vocab.find(_title_text(item)), FIELD_WEIGHT["title"])
-    add(vocab.find(_body_text(item)), FIELD_WEIGHT["text"])
+    declared = SECTION[section]
+    add(vocab.find(searched_text(item, declared.title)), FIELD_WEIGHT["title"])
+    add(vocab.find(searched_text(item, declared.text)), FIELD_WEIGHT["text"])
     base = dict(terms)
     highlight_terms, highlight_tags, bullets = [], [], []
     for highlight in _field(item, "highlights") or []:  # type: ignore[attr-defined]
@@ -246,20 +244,14 @@ def _index_item(vocab: Vocabulary, key: Callable[[str], str], section: str, posi
                        frozenset().union(*highlight_terms), bullets)
 
 
-def _title_text(item: Item) -> str:
-    if isinstance(item, Skill):
-        return "\n".join([item.name, *item.aliases])
-    return item.label()
-
-
-_BODY_FIELDS = ("summary", "contribution", "outcome", "where", "group", "org_description", "entity", "area")
-
-
-def _body_text(item: Item) -> str:
-    """Every free-text field that describes the item, one per line so terms never join across them."""
-    parts = [_field(item, name) for name in _BODY_FIELDS]
-    lists = [text for name in ("keywords", "roles", "courses") for text in _field(item, name) or []]  # type: ignore[attr-defined]
-    return "\n".join([*(p for p in parts if isinstance(p, str)), *lists])
+def searched_text(item: Item, names: tuple[str, ...]) -> str:
+    """The item's fields `names` (a section's `title` or `text` in `SECTION_TYPES`), one
+    value per line so that terms never join across fields."""
+    values: list[str] = []
+    for name in names:
+        value = _field(item, name)
+        values += value if isinstance(value, list) else [value] if isinstance(value, str) else []
+    return "\n".join(values)
 
 
 def _prior(item: Item, year: int) -> float:
@@ -833,7 +825,7 @@ def order_sections(sections: list[TailoredSection], job: Job | None,
     first, as a recruiter reads), or by relevance when the job or profile asks (ties: the
     conventional order). The general CV always reads conventionally."""
     by_name = {s.name: s for s in sections}
-    default = [by_name[n] for n in DEFAULT_ORDER if n in by_name]
+    default = [by_name[n] for n in SECTIONS if n in by_name]
     if job is None:
         return default
     pinned = [by_name[n] for n in (job.sections or []) if n in by_name]
