@@ -8,6 +8,7 @@ from typing import Any
 
 from cvsite.freeze import SentDiff, SentRecord, changes_since_sent, sent_records
 from cvsite.loader import load_for_jobs
+from cvsite.model import SECTION
 from cvsite.tailor import Index, tailor_with
 from cvsite.tailored import Coverage, RankedItem, Reason, TailoredCV, TailoredSection
 from cvsite.terms import PostingReading
@@ -86,7 +87,7 @@ def _item_json(ranked: RankedItem) -> dict[str, Any]:
     }
     if ranked.why_left_out:
         data["left_out"] = _reason_json(ranked.why_left_out)
-    if ranked.section == "experience" or ranked.highlights or ranked.dropped_highlights:
+    if SECTION[ranked.section].evidence or ranked.highlights or ranked.dropped_highlights:
         data["highlights"] = [
             {"text": h.text, "score": h.score, "included": included,
              "reasons": [_reason_json(r) for r in h.reasons]}

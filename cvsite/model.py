@@ -372,6 +372,13 @@ class SectionType:
     keep: page fitting: "all" keeps every entry while anything less relevant can
         go; a number keeps that many top items until last; 0 lets any go.
     details: parts of an entry fitting may cut on their own: (part, how a report names it).
+    chronological: its items are shown newest first whatever their scores (a timeline
+        is read in order), and an item without an `end` is current.
+    evidence: its bullets that match a job may lead that job's page and PDF ("Most
+        relevant for this role").
+    vocabulary: its items are the skills tailoring matches against: each is also
+        excluded by its own name, and those a job matches are the CV's matched
+        skills (set in bold, and the PDF's keywords).
     jsonresume: the JSON Resume list its items export to and import from (the
         exporters of `cvsite.jsonresume` may route some kinds elsewhere); None keeps
         them in the document's `x-cvsite` block.
@@ -390,6 +397,9 @@ class SectionType:
     meta: tuple[str, ...] = ()
     keep: Literal["all"] | int = 0
     details: tuple[tuple[str, str], ...] = ()
+    chronological: bool = False
+    evidence: bool = False
+    vocabulary: bool = False
     jsonresume: str | None = None
     jsonresume_fields: Mapping[str, str] = field(default_factory=dict)
 
@@ -404,7 +414,7 @@ SECTION_TYPES: tuple[SectionType, ...] = (
         "experience", Experience, "Jobs and volunteer roles", dates="timeline",
         title=("role", "org"), text=("summary", "org_description"),
         heading=("role", "org", "location"), keep="all",
-        details=(("summary", "context line"),), jsonresume="work"),
+        details=(("summary", "context line"),), chronological=True, evidence=True, jsonresume="work"),
     SectionType(
         "projects", Project, "Projects: what you built, what you did in it, what came of it",
         text=("summary", "contribution", "outcome", "entity", "keywords", "roles"),
@@ -416,7 +426,8 @@ SECTION_TYPES: tuple[SectionType, ...] = (
         jsonresume="awards"),
     SectionType(
         "skills", Skill, "Skills, each with optional aliases and a group", layout="list", dates=None,
-        title=("name", "aliases"), text=("group",), heading=("name",), keep=8, jsonresume="skills"),
+        title=("name", "aliases"), text=("group",), heading=("name",), keep=8, vocabulary=True,
+        jsonresume="skills"),
     SectionType(
         "education", Education, "Degrees and schools", dates="timeline",
         title=("degree", "institution"), text=("summary", "area", "courses"),
@@ -535,6 +546,11 @@ class _ProfileFields(Model):
 
     def section(self, name: str) -> list[Item]:
         return list(getattr(self, name))
+
+    def skill_names(self) -> list[tuple[str, list[str]]]:
+        """(name, aliases) of the items of the `vocabulary` sections: the skills tailoring knows."""
+        return [(item.label(), list(getattr(item, "aliases", [])))
+                for section in SECTION_TYPES if section.vocabulary for item in self.section(section.name)]
 
 
 Profile = create_model(  # type: ignore[call-overload]

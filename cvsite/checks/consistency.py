@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from cvsite.checks.common import Text, data_yaml, highlight_loc, strings, warn_at, warning, words
 from cvsite.errors import Problem, format_path
-from cvsite.loader import Workspace
+from cvsite.loader import Workspace, items
 from cvsite.model import SECTION_TYPES, Experience, PartialDate
 from cvsite.yamlsource import Loc
 
@@ -75,19 +75,25 @@ def _raw(data: object, loc: Loc) -> str:
 
 def _overlaps(ws: Workspace) -> list[Problem]:
     """Two full-time roles at once puzzle a reader; only certain overlaps count."""
-    roles = [(i, job) for i, job in enumerate(ws.profile.experience) if _full_time(job)]
+    roles = [(loc, job) for loc, job in _roles(ws) if _full_time(job)]
     allowed = int(data_yaml(_TABLE)["overlap_months"])
     problems = []
-    for later_pos, (index, job) in enumerate(roles):
+    for later_pos, (loc, job) in enumerate(roles):
         for _, other in roles[:later_pos]:
             months = _overlap_months(job, other)
             if months > allowed:
                 problems.append(warning(
-                    ws, ws.profile_file, ("experience", index, "start"), CODE,
+                    ws, ws.profile_file, (*loc, "start"), CODE,
                     f"'{job.label()}' overlaps '{other.label()}' by {months} months",
                     "fix the dates, or say it was part-time (e.g. a `part-time` tag) "
                     "if you held both at once"))
     return problems
+
+
+def _roles(ws: Workspace) -> list[tuple[tuple[str, int], Experience]]:
+    """Every role with its (section, index) in profile.yaml."""
+    return [((section, index), item)
+            for section, index, item in items(ws.profile) if isinstance(item, Experience)]
 
 
 def _full_time(job: Experience) -> bool:
@@ -116,11 +122,11 @@ def _overlap_months(a: Experience, b: Experience) -> int:
 def _long_bullets(ws: Workspace) -> list[Problem]:
     limit = int(data_yaml(_TABLE)["max_bullet_words"])
     problems = []
-    for index, job in enumerate(ws.profile.experience):
+    for (section, index), job in _roles(ws):
         for number, highlight in enumerate(job.highlights):
             count = words(highlight.text)
             if count > limit:
-                text = Text(ws.profile_file, highlight_loc(ws, "experience", index, number), highlight.text)
+                text = Text(ws.profile_file, highlight_loc(ws, section, index, number), highlight.text)
                 problems.append(warn_at(ws, text, CODE, f"bullet has {count} words; a reader "
                                         "scans it in two seconds", f"cut it to {limit} words or fewer, "
                                         "or split it in two"))

@@ -24,7 +24,7 @@ _SKIP = ("$schema", "checks")
 
 def check_keyword_coverage(ws: Workspace) -> list[Problem]:
     profile = ws.profile
-    vocab = Vocabulary.build(profile.aliases, [(s.name, s.aliases) for s in profile.skills])
+    vocab = Vocabulary.build(profile.aliases, profile.skill_names())
     text, keys = profile_terms(ws, vocab)
     settings = data_yaml(_TABLE)
     problems = []

@@ -84,7 +84,7 @@ def _rating_in_field(value: str, allow_levels: bool) -> str:
 
 def _ratings_in_prose(ws: Workspace) -> list[Problem]:
     """In prose only glyph runs and a score right after a skill name count: "Python: 9/10"."""
-    names = [s.name for s in ws.profile.skills]
+    names = [name for name, _ in ws.profile.skill_names()]
     after_skill = re.compile(
         rf"\b({'|'.join(re.escape(n) for n in names)})\s*[:(\-–]\s*({_score().pattern})", re.IGNORECASE
     ) if names else None

@@ -40,16 +40,16 @@ def check_vague_contributions(ws: Workspace) -> list[Problem]:
     problems: list[Problem] = []
     for section, index, item in items(ws.profile):
         if isinstance(item, Project):
-            problems += _project(ws, index, item)
+            problems += _project(ws, (section, index), item)
         elif isinstance(item, Experience):
-            problems += _experience(ws, index, item)
+            problems += _experience(ws, (section, index), item)
         elif isinstance(item, Contribution) and item.summary:
             problems += _vague_text(ws, Text(ws.profile_file, (section, index, "summary"), item.summary))
     return problems
 
 
-def _project(ws: Workspace, index: int, project: Project) -> list[Problem]:
-    file, loc = ws.profile_file, ("projects", index)
+def _project(ws: Workspace, loc: tuple[str, int], project: Project) -> list[Problem]:
+    file = ws.profile_file
     problems: list[Problem] = []
     if not project.contribution and not _patterns()["me"].search(unquoted(project.summary or "")):
         problems.append(warning(ws, file, (*loc, "title"), CODE,
@@ -68,13 +68,13 @@ def _project(ws: Workspace, index: int, project: Project) -> list[Problem]:
     return problems
 
 
-def _experience(ws: Workspace, index: int, job: Experience) -> list[Problem]:
-    file, loc = ws.profile_file, ("experience", index)
+def _experience(ws: Workspace, loc: tuple[str, int], job: Experience) -> list[Problem]:
+    file = ws.profile_file
     problems: list[Problem] = []
     if job.summary:
         problems += _vague_text(ws, Text(file, (*loc, "summary"), job.summary))
     for number, highlight in enumerate(job.highlights):
-        problems += _vague_text(ws, Text(file, highlight_loc(ws, "experience", index, number),
+        problems += _vague_text(ws, Text(file, highlight_loc(ws, *loc, number),
                                          highlight.text), team=True)
     texts = [job.summary or "", *(h.text for h in job.highlights)]
     if not any(t.strip() for t in texts):

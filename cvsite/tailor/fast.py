@@ -38,7 +38,6 @@ from cvsite.loader import Workspace
 from cvsite.model import (
     SECTION,
     SECTIONS,
-    Experience,
     Item,
     Job,
     PartialDate,
@@ -124,7 +123,7 @@ class Index:
         """Read the profile once. `postings` are the texts of all its jobs' postings: a term
         most of them name is discounted in each (see `cvsite.terms.PostingStats`)."""
         tags = [tag for section in SECTIONS for item in profile.section(section) for tag in _all_tags(item)]
-        vocab = Vocabulary.build(profile.aliases, [(s.name, s.aliases) for s in profile.skills], tags)
+        vocab = Vocabulary.build(profile.aliases, profile.skill_names(), tags)
         year = (today or _reference_date(profile)).year
         key = cache(vocab.key)  # tags repeat across items; the vocabulary is immutable
         items = [
@@ -148,11 +147,11 @@ class Index:
             for key, (weight, _) in entry.related.items():
                 found_groups[key].setdefault(weight, []).append(number)
             # A skill is excluded by its own name as well as its tags: `exclude: [react]`.
-            for key in entry.terms if entry.section == "skills" else entry.tag_keys:
+            for key in entry.terms if SECTION[entry.section].vocabulary else entry.tag_keys:
                 excludable[key].append(number)
             for key in set().union(*entry.highlight_tags):
                 highlight_tagged[key].append(number)
-            if entry.section == "experience":
+            if SECTION[entry.section].chronological:
                 index.chronology[number] = _chronology(entry.item)
         index.postings, index.excludable = dict(postings), dict(excludable)
         index.highlight_tagged, index.sections = dict(highlight_tagged), dict(sections)
@@ -238,7 +237,7 @@ def _index_item(vocab: Vocabulary, key: Callable[[str], str], section: str, posi
         highlight_tags.append(frozenset(tags))
         bullets.append(RankedHighlight(highlight.text, highlight.tags, 0.0))
         add(found, FIELD_WEIGHT["highlights"])
-    prior = math.floor(_prior(item, year) * 10**DIGITS) / 10**DIGITS
+    prior = math.floor(_prior(item, year, declared.chronological) * 10**DIGITS) / 10**DIGITS
     return IndexedItem(section, position, item, terms, base, frozenset(tag_keys), highlight_terms,
                        highlight_tags, prior, related_terms(vocab, terms),
                        frozenset().union(*highlight_terms), bullets)
@@ -254,18 +253,18 @@ def searched_text(item: Item, names: tuple[str, ...]) -> str:
     return "\n".join(values)
 
 
-def _prior(item: Item, year: int) -> float:
+def _prior(item: Item, year: int, timeline: bool) -> float:
     prior = FEATURED_PRIOR if isinstance(item, Project) and item.featured else 0.0
-    latest = _latest_year(item, year)
+    latest = _latest_year(item, year, timeline)
     if latest is not None:
         age = max(0, year - latest)
         prior += RECENCY_PRIOR * max(0.0, 1 - age / RECENCY_YEARS)
     return prior
 
 
-def _latest_year(item: Item, year: int) -> int | None:
+def _latest_year(item: Item, year: int, timeline: bool) -> int | None:
     end = _field(item, "end")
-    if end == "present" or (end is None and isinstance(item, Experience)):  # no end: a current role
+    if end == "present" or (end is None and timeline):  # no end on a timeline: a current role
         return year
     for value in (end, _field(item, "date"), _field(item, "start")):
         if isinstance(value, PartialDate):
@@ -335,7 +334,8 @@ def tailor_with(index: Index, slug: str | None, job: Job | None, posting: str) -
             scoring.shown[name] = TailoredSection.deferred(name, scoring.section_score(mentioned[name]),
                                                            scoring.settle)
     ordered = order_sections(list(scoring.shown.values()), job, profile)
-    matched_skills = scoring.matched_skills(mentioned["skills"])
+    matched_skills = [skill for name in SECTIONS if SECTION[name].vocabulary
+                      for skill in scoring.matched_skills(name, mentioned[name])]
     coverage = Coverage(partial(_coverage, scoring, ordered, person), recognised=len(scoring.wants.posting))
     return _cv(profile, slug, job, person, ordered, excluded, matched_skills, coverage, scoring.wants.reading)
 
@@ -473,9 +473,9 @@ class _Scoring:
         top = sorted(map(self.totals.__getitem__, mentioned), reverse=True)[:SECTION_TOP]
         return round(sum([units / UNIT for units in top if units > 0]), DIGITS)
 
-    def matched_skills(self, mentioned: list[int]) -> list[str]:
-        """The skills shown with a positive match, in profile order: those a `skills` limit keeps."""
-        items, totals, limit = self.index.items, self.totals, self.job.limit.get("skills")
+    def matched_skills(self, name: str, mentioned: list[int]) -> list[str]:
+        """The skills shown with a positive match, in profile order: those the section's limit keeps."""
+        items, totals, limit = self.index.items, self.totals, self.job.limit.get(name)
         relevant = [number for number in mentioned if totals[number] > 0]
         if limit is not None:
             for number in relevant:
@@ -667,10 +667,10 @@ class _Scoring:
                 omitted += [ranked for ranked in ordered if ranked.match <= 0]
             else:
                 omitted += [r for r in above if r.match <= 0] + plain + [r for r in below if r.match <= 0]
-        if name == "experience":
+        if SECTION[name].chronological:
             chronology = self.index.chronology
             kept.sort(key=lambda ranked: chronology[ranked.number], reverse=True)  # type: ignore[index]
-        self._number(kept, None if limit is not None or name == "experience" else split, len(plain))
+        self._number(kept, None if limit is not None or SECTION[name].chronological else split, len(plain))
         best = sorted((ranked.match for ranked in matched if ranked.match > 0), reverse=True)[:SECTION_TOP]
         return TailoredSection(name, kept, omitted, round(sum(best), DIGITS))
 

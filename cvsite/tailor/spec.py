@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 
-from cvsite.model import SECTIONS, Item, Job
+from cvsite.model import SECTION, SECTIONS, Item, Job
 from cvsite.tailor.fast import (
     DIGITS,
     FIELD_WEIGHT,
@@ -80,8 +80,8 @@ def tailor_plainly(index: Index, slug: str, job: Job, posting: str) -> TailoredC
         ranked[entry.section].append(item)
     sections = [_section(name, ranked[name], job) for name in SECTIONS]
     shown = [section for section in sections if section.items]
-    skills = {id(r.item) for s in shown if s.name == "skills" for r in s.items if r.match > 0}
-    matched_skills = [e.item.label() for e in index.items if e.section == "skills" and id(e.item) in skills]
+    skills = {id(r.item) for s in shown if SECTION[s.name].vocabulary for r in s.items if r.match > 0}
+    matched_skills = [e.item.label() for e in index.items if id(e.item) in skills]
     person = _person(index.profile, job)
     ordered = order_sections(shown, job, index.profile)
     return _cv(index.profile, slug, job, person, ordered, excluded, matched_skills, None, wants.reading)
@@ -89,7 +89,7 @@ def tailor_plainly(index: Index, slug: str, job: Job, posting: str) -> TailoredC
 
 def _excluding_tag(entry: IndexedItem, wants: JobTerms) -> str | None:
     """The first (sorted) exclude tag the item has; a skill is also excluded by its own name."""
-    keys = entry.terms if entry.section == "skills" else entry.tag_keys
+    keys = entry.terms if SECTION[entry.section].vocabulary else entry.tag_keys
     return next((key for key in sorted(wants.excluded) if key in keys), None)
 
 
@@ -194,7 +194,7 @@ def _with_bullets(item: Item, order: list[int]) -> Item:
 
 
 def _section(name: str, items: list[RankedItem], job: Job) -> TailoredSection:
-    """Rule 4 for one section: order, limit, then experience newest first."""
+    """Rule 4 for one section: order, limit, then a chronological section (experience) newest first."""
     ordered = sorted(items, key=lambda r: -r.score)  # stable: ties keep profile order
     limit = job.limit.get(name)
     kept, omitted = ordered, []
@@ -208,7 +208,7 @@ def _section(name: str, items: list[RankedItem], job: Job) -> TailoredSection:
                 ranked.included = False
                 ranked.why_left_out = NO_MATCH if ranked.match == 0 else NEGATIVE
                 omitted.append(ranked)
-    if name == "experience":
+    if SECTION[name].chronological:
         kept = sorted(kept, key=lambda r: _chronology(r.item), reverse=True)
     best = sorted((r.match for r in items if r.match > 0), reverse=True)[:SECTION_TOP]
     return TailoredSection(name, kept, omitted, round(sum(best), DIGITS))

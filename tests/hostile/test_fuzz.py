@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from cvsite.checking import check_directory
 from cvsite.errors import CvsiteError
 from cvsite.loader import assign_ids
-from cvsite.model import SECTIONS, Job, Profile
+from cvsite.model import ITEM_TYPES, SECTIONS, Job, Profile
 from cvsite.render_html import PageContext, render_page
 from cvsite.tailor import Index, tailor_with
 
@@ -129,6 +129,8 @@ HIGHLIGHTS = st.lists(st.one_of(TEXT, st.builds(lambda t, g: {"text": t, "tags":
 
 
 def _item(section: str) -> st.SearchStrategy[dict[str, Any]]:
+    """Items with the fields that matter for tailoring; a section not listed here gets
+    text in its required fields, so a new section is fuzzed from its declaration."""
     common = {"tags": TAG_LIST}
     fields = {
         "experience": {"role": TEXT, "org": TEXT, "start": st.sampled_from(["2019", "2020-05"]),
@@ -138,7 +140,10 @@ def _item(section: str) -> st.SearchStrategy[dict[str, Any]]:
         "education": {"degree": TEXT, "institution": TEXT},
         "skills": {"name": TEXT, "aliases": st.lists(TEXT, max_size=2)},
         "languages": {"name": TEXT},
-    }[section]
+        "publications": {"title": TEXT, "authors": st.lists(TEXT, max_size=3), "venue": SENTENCE,
+                         "doi": st.sampled_from(["10.1000/xyz", "doi:10.1145/3.4", "https://doi.org/10.5/x"])},
+    }.get(section) or {name: TEXT for name, field in ITEM_TYPES[section].model_fields.items()
+                       if field.is_required()}
     return st.fixed_dictionaries({**common, **fields})
 
 
