@@ -3,7 +3,10 @@
 Both take the same `CvDocument`, built from the `TailoredCV` through the page's
 own section views (`render_html.section_views`), so they show exactly the
 page's sections, items, bullets and order, and nothing the tailoring left out.
-Each entry is a heading (title · organisation · place), a line of dates, and blocks of prose.
+Sections are rendered from their declaration (`cvsite.model.SECTION_TYPES`), never by
+name: each entry is a heading (its `heading` fields: title · organisation · place), a
+line of its `meta` fields and dates, and blocks of prose; a "list" section is one line
+per item.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from cvsite.render_html import (
     ContactLink,
     Entry,
     SectionView,
+    SkillGroup,
     contact_links,
     item_dates,
     page_meta,
@@ -75,48 +79,52 @@ def cv_document(cv: TailoredCV) -> CvDocument:
 
 
 def _section(view: SectionView, loc: Locale) -> DocSection:
+    """Read from the section's declaration: grouped items (skills) one line per group,
+    a "list" section one line per item, an "entries" section entry by entry."""
     section = DocSection(view.name, view.label)
-    if view.name == "skills":
-        for group in view.skill_groups:
-            spans = [Span(f"{group.name}: ", bold=True)] if group.name else []
-            for number, skill in enumerate(group.skills):
-                spans.append(Span(skill.name, bold=skill.matched))
-                if number < len(group.skills) - 1:
-                    spans.append(Span(", "))
-            section.lines.append(Block(tuple(spans)))
-    elif view.name == "languages":
-        for entry in view.entries:
-            level = f" – {entry.item.level}" if entry.item.level else ""
-            section.lines.append(Block((Span(entry.item.name, bold=True), Span(level)), bullet=True))
+    if view.skill_groups:
+        section.lines = [_group_line(group) for group in view.skill_groups]
+    elif view.type.layout == "list":
+        section.lines = [_item_line(entry) for entry in view.entries]
     else:
         section.entries = [_entry(entry, loc) for entry in view.entries]
     return section
 
 
+def _group_line(group: SkillGroup) -> Block:
+    """`Group: a, b, c`, the items the job asks for in bold."""
+    spans = [Span(f"{group.name}: ", bold=True)] if group.name else []
+    for number, skill in enumerate(group.skills):
+        spans.append(Span(skill.name, bold=skill.matched))
+        if number < len(group.skills) - 1:
+            spans.append(Span(", "))
+    return Block(tuple(spans))
+
+
+def _item_line(entry: Entry) -> Block:
+    """A bullet: the heading in bold, then its facts (`Polish – native`)."""
+    facts = f" – {', '.join(entry.facts)}" if entry.facts else ""
+    return Block((Span(" · ".join(entry.heading), bold=True), Span(facts)), bullet=True)
+
+
+# Fields shown as a paragraph of their own after a label in bold: (field, locale text key).
+LABELLED = (("contribution", "what_i_did"), ("outcome", "outcome"))
+
+
 def _entry(entry: Entry, loc: Locale) -> DocEntry:
+    """"Title · Organisation · Place" (linked), the line of its facts and dates (a role's
+    dates alone on it: an ATS reads a date line only when nothing else shares it, as in
+    the PDF, see docs/themes.md), then the summary, the labelled paragraphs, the bullets
+    and the named links."""
     item = entry.item
-    when = item_dates(item, loc)
-    if entry.kind == "experience":
-        blocks = markdown_blocks(item.summary)
-        blocks += [Block(inline_spans(text), bullet=True) for text in entry.highlights]
-        return DocEntry(_title(item.role, item.org, item.location), item.url, when, blocks)
-    if entry.kind == "projects":
-        blocks = markdown_blocks(item.summary)
-        for label, text in ((loc.text("what_i_did"), item.contribution), (loc.text("outcome"), item.outcome)):
-            blocks += _labelled(label, text)
-        blocks += [Block((Span(f"{name}: "), Span(url, href=url))) for name, url in item.links.items()]
-        return DocEntry(item.title, None, when, blocks)
-    if entry.kind == "contributions":
-        meta = " · ".join(p for p in (loc.kind(item.kind), item.where, when) if p)
-        return DocEntry(item.title, item.url, meta, markdown_blocks(item.summary))
-    title = _title(item.degree, item.institution, getattr(item, "location", None))
-    return DocEntry(title, getattr(item, "url", None), when, markdown_blocks(item.summary))
-
-
-def _title(what: str, where: str, place: str | None) -> str:
-    """"Role · Organisation · Place", with the dates on a line of their own below: an ATS
-    reads a date line only when nothing else shares it (as in the PDF, see docs/themes.md)."""
-    return " · ".join(part for part in (what, where, place) if part)
+    meta = " · ".join(part for part in (*entry.facts, item_dates(item, loc)) if part)
+    blocks = markdown_blocks(getattr(item, "summary", None))
+    for name, key in LABELLED:
+        blocks += _labelled(loc.text(key), getattr(item, name, None))
+    blocks += [Block(inline_spans(text), bullet=True) for text in entry.highlights]
+    links = getattr(item, "links", None) or {}
+    blocks += [Block((Span(f"{name}: "), Span(url, href=url))) for name, url in links.items()]
+    return DocEntry(" · ".join(entry.heading), entry.link, meta, blocks)
 
 
 def _labelled(label: str, text: str | None) -> list[Block]:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import quote, urlsplit
 
 import jinja2
@@ -24,7 +24,7 @@ from cvsite.errors import CvsiteError
 from cvsite.letter import letter_view
 from cvsite.locale import Locale, load_locale
 from cvsite.markdown import is_safe_link, plain_text, render_inline, render_markdown
-from cvsite.model import Contact, Item
+from cvsite.model import CONTRIBUTION_KINDS, SECTION, Contact, Item, PartialDate, SectionType
 from cvsite.tailored import RankedItem, TailoredCV
 from cvsite.themes import Theme, load_theme
 
@@ -86,12 +86,18 @@ class Entry:
 
     `bullets` pairs each bullet shown with its `data-key`; `cut` names the
     details the PDF fitting left out ("summary", "did"), see `shows`.
+    `heading` and `facts` are the texts of the fields its section's declaration
+    names as `heading` and `meta` (empty ones left out), for the renderers that
+    have no markup of their own for the section (`sections/_generic.html`, the
+    Word and text CVs).
     """
 
     key: str
     ranked: RankedItem
     bullets: list[tuple[str, str]]
     cut: frozenset[str] = frozenset()
+    heading: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()
 
     @property
     def item(self) -> Any:
@@ -109,6 +115,12 @@ class Entry:
     def kind(self) -> str:
         return self.ranked.section
 
+    @property
+    def link(self) -> str | None:
+        """Where the entry's heading links: the item's `link` (a publication's URL or
+        DOI address) or its `url`."""
+        return getattr(self.item, "link", None) or getattr(self.item, "url", None)
+
 
 @dataclass(frozen=True)
 class SkillChip:
@@ -125,8 +137,13 @@ class SkillGroup:
 
 @dataclass
 class SectionView:
+    """One section as the templates show it. `type` is its declaration (layout,
+    heading and meta fields); `skill_groups` groups the entries of a section whose
+    items have a `group` (skills), in order of their most relevant item."""
+
     name: str
     label: str
+    type: SectionType
     entries: list[Entry]
     skill_groups: list[SkillGroup] = field(default_factory=list)
 
@@ -212,9 +229,9 @@ def template_context(
     """Everything page.html, cv.html and 404.html can use.
 
     cv, person, job, company, lang, t (the Locale), sections (SectionView list,
-    in tailored order, empty ones left out), about (the summary's paragraphs
-    shown, each with its key), evidence (the job's strongest achievements, to
-    show first), contacts (ContactLink list),
+    in tailored order, empty ones left out, each with its declaration as `type`),
+    about (the summary's paragraphs shown, each with its key), evidence (the job's
+    strongest achievements, to show first), contacts (ContactLink list),
     matched_skills, meta (title, subject, description, keywords, author),
     jsonld, theme, and the helpers asset(name), md(text), md_inline(text),
     when(item) and host(url). The callers add page, pdf_href, canonical, home,
@@ -372,6 +389,7 @@ def section_views(cv: TailoredCV, loc: Locale, drops: Collection[DropKey] = ()) 
 
 def _section_view(cv: TailoredCV, index: int, loc: Locale, drops: set[DropKey]) -> SectionView:
     section = cv.sections[index]
+    declared = SECTION[section.name]
     entries = []
     for position, ranked in enumerate(section.items):
         if ("item", section.name, position) in drops:
@@ -381,11 +399,38 @@ def _section_view(cv: TailoredCV, index: int, loc: Locale, drops: set[DropKey]) 
         kept = [(f"{key}-h{h}", t) for h, t in enumerate(texts)
                 if ("highlight", section.name, position, h) not in drops]
         cut = frozenset(k[3] for k in drops if k[0] == "detail" and k[1:3] == (section.name, position))
-        entries.append(Entry(key, ranked, kept, cut))
-    view = SectionView(section.name, loc.section(section.name), entries)
-    if section.name == "skills":
+        heading, facts = _texts(ranked.item, declared.heading, loc), _texts(ranked.item, declared.meta, loc)
+        entries.append(Entry(key, ranked, kept, cut, heading, facts))
+    view = SectionView(section.name, loc.section(section.name), declared, entries)
+    if "group" in declared.model.model_fields:  # items that name their group are shown by group
         view.skill_groups = _skill_groups(entries, set(cv.matched_skills))
     return view
+
+
+def _texts(item: Item, fields: tuple[str, ...], loc: Locale) -> tuple[str, ...]:
+    """The fields' values as text, the empty ones left out."""
+    return tuple(text for text in (field_text(item, name, loc) for name in fields) if text)
+
+
+def field_text(item: Item, name: str, loc: Locale) -> str:
+    """One field as a heading or a line of facts shows it: a list joined with ", ", a date
+    in the page's language, a contribution kind by its label (as its partial shows it);
+    "" when unset."""
+    value = getattr(item, name, None)
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, PartialDate):
+        return loc.date(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(part) for part in value if part)
+    if value in CONTRIBUTION_KINDS and _is_contribution_kind(item, name):
+        return loc.kind(value)
+    return str(value)
+
+
+def _is_contribution_kind(item: Item, name: str) -> bool:
+    """Whether the field is typed as a contribution kind (the locale labels those)."""
+    return get_args(type(item).model_fields[name].annotation) == CONTRIBUTION_KINDS
 
 
 def top_evidence(cv: TailoredCV, sections: list[SectionView], apart: bool = False) -> list[Evidence]:
