@@ -10,6 +10,13 @@ document back and export then import the profile. The fields no page shows are
 listed once, in `data/jsonresume.yaml`. The export of a tailored CV consumes
 `TailoredCV` only for the list items, so an item excluded for the job cannot
 appear in it.
+
+Sections are read from their declaration (`cvsite.model.SECTION_TYPES`): a section
+with an exporter and importer of its own here (`_EXPORTERS`, `_IMPORTERS`) uses
+them; any other travels by its `jsonresume` list and `jsonresume_fields`
+(`generic_entry`, `generic_item`), or, without a list, whole in
+`meta.x-cvsite.sections`. Either way an entry's `x-cvsite` holds exactly what its
+JSON Resume values would not bring back on import, found by reading the entry back.
 """
 
 from __future__ import annotations
@@ -17,11 +24,12 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, cast
 from urllib.parse import urlparse
 
 import yaml
@@ -29,10 +37,12 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from pydantic_core import PydanticCustomError
 
 from cvsite.errors import CvsiteError, Problem, did_you_mean
-from cvsite.loader import load_for_jobs, load_workspace
+from cvsite.loader import assign_ids, load_for_jobs, load_workspace
 from cvsite.model import (
     CONTRIBUTION_KINDS,
-    ITEM_TYPES,
+    SECTION,
+    SECTION_TYPES,
+    SECTIONS,
     Contact,
     Contribution,
     Date,
@@ -40,12 +50,12 @@ from cvsite.model import (
     EndDate,
     Experience,
     Item,
-    Language,
     Model,
     PartialDate,
     Period,
     Profile,
     Project,
+    SectionType,
     Skill,
     Text,
     Url,
@@ -60,6 +70,12 @@ SCHEMA_URL = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/
 # The official schema's date pattern; `parse_date` then rejects months and days that do not exist.
 _ISO_DATE = re.compile(r"^([1-2][0-9]{3}-[0-1][0-9]-[0-3][0-9]|[1-2][0-9]{3}-[0-1][0-9]|[1-2][0-9]{3})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # the rule Contact.email applies
+EXTENSION = "x-cvsite"
+FLAGS = ("section", "unset", "single_date")
+"""Keys of an entry's `x-cvsite` that say how to read the entry rather than give a field of
+its item: the section it belongs to when its list is another section's, the fields its
+JSON Resume values set that the item leaves `unset`, and on a project, `single_date`
+(its `startDate` is its one `date`). No section's model may have a field of these names."""
 
 
 # --- The JSON Resume document, as the import reads it -------------------------------------------
@@ -132,30 +148,6 @@ class _Part(BaseModel):
                 raise PydanticCustomError("end_before_start", "ends ({end}) before it starts ({start})",
                                           {"end": end, "start": start}) from None
         return self
-
-
-class JrExtension(_Part):
-    """`x-cvsite`: what an item needs beyond JSON Resume's fields to come back as it left.
-
-    JSON Resume allows extra keys on every item (not at the top level); other tools ignore
-    this one. On a project: `section: contributions` and the project's `type` as the
-    contribution's kind, or the project's `contribution`/`outcome` (also written first in
-    `highlights`, for tools that only read those), its named `links`, and `single_date` when
-    its `startDate` is the one `date` it has rather than a start. On a publication:
-    the contribution `kind` (a post). On a skill group: each skill's `aliases` and `tags`.
-    """
-
-    section: Literal["contributions"] | None = None
-    kind: Literal[CONTRIBUTION_KINDS] | None = None  # type: ignore[valid-type]
-    contribution: str | None = None
-    outcome: str | None = None
-    links: dict[str, WebUrl] = Field(default_factory=dict)
-    single_date: bool = False
-    aliases: dict[str, list[str]] = Field(default_factory=dict)
-    tags: dict[str, list[str]] = Field(default_factory=dict)
-
-
-Extension = Annotated[JrExtension | None, Field(alias="x-cvsite")]
 
 
 class JrLocation(_Part):
@@ -243,14 +235,12 @@ class JrPublication(_Part):
     releaseDate: IsoDate | None = None
     url: WebUrl | None = None
     summary: str | None = None
-    x_cvsite: Extension = None
 
 
 class JrSkill(_Part):
     name: Text
     level: str | None = None
     keywords: Words = Field(default_factory=list)
-    x_cvsite: Extension = None
 
 
 class JrLanguage(_Part):
@@ -279,7 +269,6 @@ class JrProject(_Part):
     entity: str | None = None
     type: str | None = None
     keywords: Words = Field(default_factory=list)
-    x_cvsite: Extension = None
 
 
 class JrMeta(_Part):
@@ -311,10 +300,21 @@ class JsonResume(_Part):
 @dataclass
 class Reading:
     """A validated document, and warnings about its keys: JSON Resume 0.x names read under
-    their 1.x names, and keys the schema does not define, left out."""
+    their 1.x names, and keys the schema does not define, left out.
+
+    `extensions` holds each entry's `x-cvsite` (and `meta`'s), taken out before the
+    document is checked against JSON Resume: it carries profile fields, which the
+    import checks against the profile's models, at their JSON path in `source`.
+    """
 
     resume: JsonResume
     unknown: list[Problem]
+    source: str = ""
+    positions: YamlDocument | None = None
+    extensions: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+
+    def problem(self, loc: tuple[Any, ...], message: str) -> Problem:
+        return _at(self.positions, self.source, loc, message)
 
 
 def read_jsonresume(file: Path) -> Reading:
@@ -335,8 +335,9 @@ def read_jsonresume(file: Path) -> Reading:
         raise CvsiteError([Problem(name, 1, 1, "$", f"expected a JSON object, got {_kind(data)}")])
     doc = _positions(text, name)
     unknown = [_at(doc, name, loc, message) for loc, message in _rename_old_keys(data)]
+    extensions = _take_extensions(data)
     try:
-        return Reading(JsonResume.model_validate(data), unknown)
+        return Reading(JsonResume.model_validate(data), unknown, name, doc, extensions)
     except ValidationError as exc:
         extra = [error for error in exc.errors() if error["type"] == "extra_forbidden"]
         unknown += [_problem(error, name, doc) for error in extra]
@@ -345,9 +346,24 @@ def read_jsonresume(file: Path) -> Reading:
     for error in extra:
         _remove(data, tuple(error["loc"]))
     try:
-        return Reading(JsonResume.model_validate(data), sorted(unknown, key=lambda p: (p.line, p.column)))
+        resume = JsonResume.model_validate(data)
     except ValidationError as exc:
         raise _invalid(exc, name, doc) from None
+    return Reading(resume, sorted(unknown, key=lambda p: (p.line, p.column)), name, doc, extensions)
+
+
+def _take_extensions(data: dict[str, Any]) -> dict[tuple[Any, ...], Any]:
+    """Take `x-cvsite` out of every entry of the lists that hold profile items, and out of
+    `meta`, by location: {("projects", 0): {...}, ("meta",): {...}}."""
+    found: dict[tuple[Any, ...], Any] = {}
+    places = [(("meta",), data.get("meta"))]
+    for name in _ENTRY_LISTS:
+        value = data.get(name)
+        places += [((name, i), entry) for i, entry in enumerate(value)] if isinstance(value, list) else []
+    for loc, place in places:
+        if isinstance(place, dict) and EXTENSION in place:
+            found[loc] = place.pop(EXTENSION)
+    return found
 
 
 def _rename_old_keys(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
@@ -518,7 +534,7 @@ def import_jsonresume(file: Path, out_dir: Path, force: bool = False) -> ImportR
     reading = read_jsonresume(file)
     target = profile_target(out_dir, force)
     report = ImportReport(Path(file), target, unknown=reading.unknown)
-    write_profile(target, profile_data(reading.resume, report))
+    write_profile(target, profile_data(reading, report))
     return report
 
 
@@ -542,8 +558,11 @@ def write_profile(target: Path, data: dict[str, Any]) -> None:
         raise CvsiteError([Problem(str(target), 0, 0, "", f"cannot write: {exc.strerror or exc}")]) from None
 
 
-def profile_data(resume: JsonResume, report: ImportReport) -> dict[str, Any]:
-    """The profile.yaml content for a JSON Resume document, recording every mapping in `report`."""
+def profile_data(reading: Reading, report: ImportReport) -> dict[str, Any]:
+    """The profile.yaml content for a JSON Resume document, recording every mapping in `report`.
+
+    Raises CvsiteError when an `x-cvsite` block gives a value the profile cannot hold."""
+    resume = reading.resume
     filled = filled_paths(resume.model_dump(by_alias=True))
     report.not_shown += [(path, why) for path, why in not_shown().items() if path in filled]
     b = resume.basics
@@ -561,7 +580,8 @@ def profile_data(resume: JsonResume, report: ImportReport) -> dict[str, Any]:
         "contact": _contact(b, report),
         "image": b.image,
         "address": _address(b.location),
-        **_sections(resume, report),
+        **_sections(reading, report),
+        **_profile_lists(resume, report),
     }
     return compact(data)
 
@@ -641,47 +661,199 @@ def _tags(words: list[str]) -> list[str]:
     return list(dict.fromkeys(tag for tag in map(kebab, words) if tag))
 
 
-def _sections(resume: JsonResume, report: ImportReport) -> dict[str, Any]:
-    experience = [_work(w) for w in resume.work] + [_volunteer(v) for v in resume.volunteer]
-    marked = [p for p in resume.projects if p.x_cvsite and p.x_cvsite.section == "contributions"]
-    contributions = ([_award(a) for a in resume.awards] + [_certificate(c) for c in resume.certificates]
-                     + [_publication(p) for p in resume.publications]
-                     + [_contribution(p) for p in marked])
-    sections = {
-        "experience": experience,
-        "projects": [_project(p) for p in resume.projects if p not in marked],
-        "contributions": contributions,
-        "education": [_education(e) for e in resume.education],
-        "skills": [skill for group in resume.skills for skill in _skills(group)],
-        "languages": [{"name": lang.language, "level": lang.fluency} for lang in resume.languages],
+def _profile_lists(resume: JsonResume, report: ImportReport) -> dict[str, Any]:
+    """Interests, references and `meta`: profile fields kept for export, not sections."""
+    data: dict[str, Any] = {
         "interests": [{"name": i.name, "keywords": i.keywords} for i in resume.interests],
         "references": [{"name": r.name, "reference": r.reference} for r in resume.references],
     }
-    if resume.meta:
-        m = resume.meta
-        sections["meta"] = {"canonical": m.canonical, "version": m.version, "last_modified": m.lastModified}
-    for source, target in _SECTION_TARGETS:
-        count = len(getattr(resume, source) or []) if source != "meta" else int(resume.meta is not None)
-        if count:
-            report.mapped.append((f"$.{source} ({count})", target))
+    for key in ("interests", "references"):
+        if getattr(resume, key):
+            report.mapped.append((f"$.{key} ({len(getattr(resume, key))})", key))
+    m = resume.meta
+    if m and m.model_dump(exclude_none=True):
+        data["meta"] = {"canonical": m.canonical, "version": m.version, "last_modified": m.lastModified}
+        report.mapped.append(("$.meta (1)", "meta"))
+    return data
+
+
+def _sections(reading: Reading, report: ImportReport) -> dict[str, list[dict[str, Any]]]:
+    """Every entry of the document's lists as an item of the section it belongs to (the one
+    its `x-cvsite` names, else its list's), then the sections kept in `meta.x-cvsite`."""
+    importing = _Importing(reading, report)
+    sections: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
+    said: Counter[tuple[str, str]] = Counter()
+    for list_name in _ENTRY_LISTS:
+        for index, entry in enumerate(getattr(reading.resume, list_name)):
+            found = importing.entry(list_name, index, entry)
+            if found:
+                sections[found[0]] += found[1]
+                said[(list_name, found[0])] += 1
+    report.mapped += [(f"$.{list_name} ({count})", _says(list_name, target))
+                      for (list_name, target), count in said.items()]
+    importing.kept_sections(sections)
+    if importing.errors:
+        raise CvsiteError(sorted(importing.errors, key=lambda p: (p.line, p.column)))
     return sections
 
 
-_SECTION_TARGETS = (
-    ("work", "experience (no endDate: end: present)"),
-    ("volunteer", "experience (kind: volunteer)"),
-    ("projects", "projects (url -> links.website; keywords -> keywords and tags; "
-                 "x-cvsite section: contributions -> contributions)"),
-    ("awards", "contributions (kind: award)"),
-    ("certificates", "contributions (kind: certificate)"),
-    ("publications", "contributions (kind: publication)"),
-    ("education", "education"),
-    ("skills", "skills (each keyword a skill in the group `name`)"),
-    ("languages", "languages"),
-    ("interests", "interests"),
-    ("references", "references"),
-    ("meta", "meta"),
-)
+@dataclass
+class _Importing:
+    """One import under way: its `x-cvsite` blocks checked against the profile's models, an
+    unknown key a warning (left out), a bad value an error at its JSON path."""
+
+    reading: Reading
+    report: ImportReport
+    errors: list[Problem] = field(default_factory=list)
+
+    def warn(self, loc: tuple[Any, ...], message: str) -> None:
+        self.report.unknown.append(self.reading.problem(loc, message))
+
+    def fail(self, loc: tuple[Any, ...], message: str) -> None:
+        self.errors.append(self.reading.problem(loc, message))
+
+    def entry(self, list_name: str, index: int, entry: BaseModel) -> tuple[str, list[dict[str, Any]]] | None:
+        """The section an entry belongs to and its items there; None when its `x-cvsite` is bad."""
+        loc = (list_name, index)
+        extension = self.extension(loc)
+        target = self.target(list_name, loc, extension) if extension is not None else None
+        if extension is None or target is None:
+            return None
+        section = SECTION[target]
+        importer = _IMPORTERS.get((list_name, target))
+        mapped = section.jsonresume_fields if section.jsonresume == list_name else {}
+        if importer is None:
+            written = compact(entry.model_dump(by_alias=True))
+            for key in written.keys() - mapped.keys():
+                self.report.no_home.append((json_path((*loc, key)), f"{target} has no field for it"))
+            items = [generic_item(section, written if mapped else {}, extension)]
+        else:
+            items = importer.convert(entry, extension)
+        at = _located(loc, extension, {ours: theirs for theirs, ours in mapped.items()})
+        valid = [self.valid(section, item, at) for item in items]
+        return target, [item for item in valid if item is not None]
+
+    def kept_sections(self, sections: dict[str, list[dict[str, Any]]]) -> None:
+        """`meta.x-cvsite.sections`: the items of sections JSON Resume has no list for."""
+        extension = self.extension(("meta",)) or {}
+        for key in extension.keys() - {"sections"}:
+            self.warn(("meta", EXTENSION, key), f"unknown key '{key}'{did_you_mean(key, ['sections'])}; "
+                                                 "not imported")
+        where = ("meta", EXTENSION, "sections")
+        kept = extension.get("sections", {})
+        if not isinstance(kept, dict):
+            self.fail(where, f"expected an object, got {_kind(kept)}")
+            return
+        for name, items in kept.items():
+            if name not in SECTION:
+                self.warn((*where, name), f"no section '{name}'{did_you_mean(name, SECTIONS)}; not imported")
+            elif not isinstance(items, list):
+                self.fail((*where, name), f"expected a list, got {_kind(items)}")
+            else:
+                valid = [self.valid(SECTION[name], item, _located((*where, name, i), {}, {}))
+                         for i, item in enumerate(items)]
+                sections[name] += [item for item in valid if item is not None]
+                self.report.mapped.append((f"$.meta.{EXTENSION}.sections.{name} ({len(items)})", name))
+
+    def extension(self, loc: tuple[Any, ...]) -> dict[str, Any] | None:
+        """The `x-cvsite` at `loc`, blank values left out; None (an error) when it is not an object."""
+        value = self.reading.extensions.get(loc, {})
+        if not isinstance(value, dict):
+            self.fail((*loc, EXTENSION), f"expected an object, got {_kind(value)}")
+            return None
+        return {key: item for key, item in value.items() if not _blank(item)}
+
+    def target(self, list_name: str, loc: tuple[Any, ...], extension: dict[str, Any]) -> str | None:
+        named = extension.get("section")
+        if named is None:
+            return _default_target(list_name, extension)
+        if named in SECTION:
+            return str(named)
+        self.fail((*loc, EXTENSION, "section"), f"no section '{named}'{did_you_mean(str(named), SECTIONS)}")
+        return None
+
+    def valid(self, section: SectionType, item: Any, at: _Locate) -> dict[str, Any] | None:
+        """`item` as `section` holds it, or None when a value is bad."""
+        if not isinstance(item, dict):
+            self.fail(at(()), f"expected an object, got {_kind(item)}")
+            return None
+        data = compact(item)
+        try:
+            section.model.model_validate(data)
+            return data
+        except ValidationError as exc:
+            unknown = [str(e["loc"][0]) for e in exc.errors() if e["type"] == "extra_forbidden" and e["loc"]]
+        for key in unknown:
+            data.pop(key)
+            self.warn(at((key,)), f"unknown key '{key}'{did_you_mean(key, section.model.model_fields)}; "
+                                  "not imported")
+        try:
+            section.model.model_validate(data)
+            return data
+        except ValidationError as exc:
+            for error in exc.errors():
+                where = at(tuple(error["loc"]))
+                self.fail(where, _message(error, where))
+            return None
+
+
+_Locate = Callable[[tuple[Any, ...]], tuple[Any, ...]]
+
+
+def _located(loc: tuple[Any, ...], extension: dict[str, Any], renamed: dict[str, str]) -> _Locate:
+    """Where in the document a field of the item read from the entry at `loc` came from: its
+    `x-cvsite`, or the JSON Resume field `renamed` maps it from."""
+    def at(path: tuple[Any, ...]) -> tuple[Any, ...]:
+        if not path:
+            return loc
+        key, *rest = path
+        return (*loc, EXTENSION, *path) if key in extension else (*loc, renamed.get(key, key), *rest)
+
+    return at
+
+
+def _default_target(list_name: str, extension: dict[str, Any]) -> str | None:
+    """The section of an entry whose `x-cvsite` names none: its list's. Before publications
+    had a section, cvsite marked a post exported to `publications` with `{kind: post}`
+    and no section: a `kind` there still makes the entry a contribution."""
+    if list_name == "publications" and "kind" in extension:
+        return "contributions"
+    return _owner(list_name)
+
+
+def _owner(list_name: str | None) -> str | None:
+    """The section a JSON Resume list's unmarked entries belong to: the first one declaring
+    it as its `jsonresume` list, else the one an importer of ours reads it into."""
+    declared = [section.name for section in SECTION_TYPES if section.jsonresume == list_name]
+    read = [target for source, target in _IMPORTERS if source == list_name]
+    return (declared or read or [None])[0]
+
+
+def _with_extension(data: dict[str, Any], extension: dict[str, Any]) -> dict[str, Any]:
+    """An item read from its entry's JSON Resume values, with what `x-cvsite` adds: the item's
+    fields those values do not bring back, and the ones they bring that it leaves `unset`."""
+    unset = extension.get("unset")
+    unset = unset if isinstance(unset, list) else []
+    fields = {key: value for key, value in extension.items() if key not in FLAGS}
+    return {key: value for key, value in {**data, **fields}.items() if key not in unset}
+
+
+def generic_item(section: SectionType, entry: dict[str, Any], extension: dict[str, Any]) -> dict[str, Any]:
+    """An item of a section without an importer of its own, from its JSON Resume entry: the
+    fields `jsonresume_fields` maps, and the rest from its `x-cvsite` (`generic_entry` reversed)."""
+    mapped = {ours: entry[theirs] for theirs, ours in section.jsonresume_fields.items() if theirs in entry}
+    return _with_extension(mapped, extension)
+
+
+def _says(list_name: str, target: str) -> str:
+    """How the report names where a list's entries went."""
+    importer = _IMPORTERS.get((list_name, target))
+    if importer is not None:
+        return importer.says
+    section = SECTION[target]
+    renamed = [f"{theirs} -> {ours}" for theirs, ours in section.jsonresume_fields.items()
+               if theirs != ours and section.jsonresume == list_name]
+    return f"{target} ({', '.join(renamed)})" if renamed else target
 
 
 def _end(start: str, end: str | None) -> str | None:
@@ -704,17 +876,18 @@ def _volunteer(v: JrVolunteer) -> dict[str, Any]:
             "highlights": v.highlights}
 
 
-def _project(p: JrProject) -> dict[str, Any]:
-    ext = p.x_cvsite or JrExtension()
+def _project(p: JrProject, extension: dict[str, Any]) -> list[dict[str, Any]]:
+    """The export writes a project's `contribution` and `outcome` first in `highlights` too,
+    and marks a `startDate` that is the project's one `date` as `single_date`."""
     highlights = list(p.highlights)
-    for said in (ext.contribution, ext.outcome):  # the export writes them first, in this order
+    for said in (extension.get("contribution"), extension.get("outcome")):
         if said and highlights and highlights[0] == said:
             highlights.pop(0)
-    when = "date" if ext.single_date else "start"
-    return {"title": p.name, "kind": p.type, "entity": p.entity, "roles": p.roles, when: p.startDate,
-            "end": p.endDate, "summary": p.description, "contribution": ext.contribution,
-            "outcome": ext.outcome, "highlights": highlights,
-            "links": ext.links or {"website": p.url}, "keywords": p.keywords, "tags": _tags(p.keywords)}
+    when = "date" if extension.get("single_date") else "start"
+    return [_with_extension({
+        "title": p.name, "kind": p.type, "entity": p.entity, "roles": p.roles, when: p.startDate,
+        "end": p.endDate, "summary": p.description, "highlights": highlights, "links": {"website": p.url},
+        "keywords": p.keywords, "tags": _tags(p.keywords)}, extension)]
 
 
 def _contribution(p: JrProject) -> dict[str, Any]:
@@ -724,15 +897,18 @@ def _contribution(p: JrProject) -> dict[str, Any]:
             "summary": p.description}
 
 
-def _skills(group: JrSkill) -> list[dict[str, Any]]:
+def _skills(group: JrSkill, extension: dict[str, Any]) -> list[dict[str, Any]]:
     """`{name: Backend, keywords: [Go, Python]}` is the group Backend of the skills Go and
-    Python; an entry without keywords is one skill."""
-    ext = group.x_cvsite or JrExtension()
-    if not group.keywords:
-        return [{"name": group.name, "level": group.level, "aliases": ext.aliases.get(group.name),
-                 "tags": ext.tags.get(group.name)}]
-    return [{"name": name, "group": group.name, "level": group.level, "aliases": ext.aliases.get(name),
-             "tags": ext.tags.get(name)} for name in group.keywords]
+    Python; an entry without keywords is one skill. Its `x-cvsite` gives each skill's other
+    fields by name: `{aliases: {Go: [golang]}, tags: {Go: [go]}}`."""
+    by_skill = {key: values for key, values in extension.items()
+                if key not in FLAGS and isinstance(values, dict)}
+    skills = [{"name": name, "group": group.name, "level": group.level} for name in group.keywords] \
+        or [{"name": group.name, "level": group.level}]
+    for skill in skills:
+        name = skill["name"]
+        skill.update({key: values[name] for key, values in by_skill.items() if name in values})
+    return skills
 
 
 def _education(e: JrEducation) -> dict[str, Any]:
@@ -750,9 +926,50 @@ def _certificate(c: JrCertificate) -> dict[str, Any]:
 
 
 def _publication(p: JrPublication) -> dict[str, Any]:
-    kind = p.x_cvsite.kind if p.x_cvsite and p.x_cvsite.kind else "publication"
-    return {"kind": kind, "title": p.name, "where": p.publisher, "date": p.releaseDate,
+    """A publication the export marked as a contribution (its `kind`, publication or post, in `x-cvsite`)."""
+    return {"kind": "publication", "title": p.name, "where": p.publisher, "date": p.releaseDate,
             "url": p.url, "summary": p.summary}
+
+
+_Convert = Callable[[Any, dict[str, Any]], list[dict[str, Any]]]
+
+
+def _one(convert: Callable[[Any], dict[str, Any]]) -> _Convert:
+    """An importer of one item per entry: its JSON Resume values, then what `x-cvsite` adds."""
+    return lambda entry, extension: [_with_extension(convert(entry), extension)]
+
+
+@dataclass(frozen=True)
+class _Importer:
+    """How entries of one JSON Resume list become items of one section, and how the report says it."""
+
+    convert: _Convert
+    says: str
+
+
+_IMPORTERS: dict[tuple[str, str], _Importer] = {
+    ("work", "experience"): _Importer(_one(_work), "experience (no endDate: end: present)"),
+    ("volunteer", "experience"): _Importer(_one(_volunteer), "experience (kind: volunteer)"),
+    ("education", "education"): _Importer(_one(_education), "education"),
+    ("awards", "contributions"): _Importer(_one(_award), "contributions (kind: award)"),
+    ("certificates", "contributions"): _Importer(_one(_certificate), "contributions (kind: certificate)"),
+    ("publications", "contributions"): _Importer(
+        _one(_publication), "contributions (x-cvsite section: contributions; kind: publication or post)"),
+    ("skills", "skills"): _Importer(_skills, "skills (each keyword a skill in the group `name`)"),
+    ("languages", "languages"): _Importer(
+        _one(lambda lang: {"name": lang.language, "level": lang.fluency}), "languages"),
+    ("projects", "projects"): _Importer(
+        _project, "projects (url -> links.website; keywords -> keywords and tags)"),
+    ("projects", "contributions"): _Importer(
+        _one(_contribution), "contributions (x-cvsite section: contributions; kind from type)"),
+}
+"""The sections' own importers, by (JSON Resume list, section); any other pair (a section
+declared with `jsonresume_fields`, such as publications) is read by `generic_item`."""
+
+_ENTRY_LISTS: tuple[str, ...] = tuple(name for name in JsonResume.model_fields if _owner(name))
+"""JSON Resume's lists that hold profile items, in the document's order."""
+_ENTRY_MODELS: dict[str, type[BaseModel]] = {
+    name: model for name in _ENTRY_LISTS if (model := _model_in(JsonResume.model_fields[name].annotation))}
 
 
 def compact(value: Any) -> Any:
@@ -812,8 +1029,12 @@ def export_jsonresume(profile: Profile, cv: TailoredCV | None = None) -> dict[st
 
 
 def build_export(profile: Profile, cv: TailoredCV | None = None) -> Export:
-    """`export_jsonresume`, plus which profile fields had no place (for the command to say so)."""
-    lost: Counter[str] = Counter()
+    """`export_jsonresume`, plus which profile fields had no place (for the command to say so).
+
+    Each section's items go to its JSON Resume list (its own exporter may route some
+    elsewhere); a section without a list is kept whole in `meta.x-cvsite.sections`,
+    since JSON Resume allows extra keys in `meta` and on items but not at the top level.
+    """
     person = cv.person if cv else profile
     basics = {
         "name": person.name, "label": person.headline, "image": profile.image,
@@ -821,35 +1042,49 @@ def build_export(profile: Profile, cv: TailoredCV | None = None) -> Export:
         "summary": person.summary, "location": _location_out(profile, person.location),
         "profiles": _profiles_out(person.contact),
     }
-    if person.pitch:
-        lost["pitch"] += 1
     document: dict[str, Any] = {"$schema": SCHEMA_URL, "basics": basics}
-    skills: list[Skill] = []
-    for entry in _entries(profile, cv):
-        if isinstance(entry.item, Skill):
-            document.setdefault("skills", [])
-            skills.append(entry.item)
+    kept: dict[str, list[dict[str, Any]]] = {}
+    for section, entries in _sections_out(profile, cv):
+        if section.name not in _EXPORTERS and section.jsonresume is None:
+            kept[section.name] = [generic_entry(section, entry.item)[EXTENSION] for entry in entries]
             continue
-        key, value = _entry_out(entry, lost)
-        document.setdefault(key, []).append(value)
-    if skills:
-        document["skills"] = _skills_out(skills)
+        for key, value in _EXPORTERS.get(section.name, _generic_out)(section, entries):
+            document.setdefault(key, []).append(value)
     document["interests"] = [{"name": i.name, "keywords": i.keywords} for i in profile.interests]
     document["references"] = [{"name": r.name, "reference": r.reference} for r in profile.references]
-    if profile.meta:
-        m = profile.meta
-        document["meta"] = {"canonical": m.canonical, "version": m.version, "lastModified": m.last_modified}
-    notes = [f"{where}: no JSON Resume field" + (f" ({count} items)" if count > 1 else "")
-             for where, count in sorted(lost.items())]
+    m = profile.meta
+    document["meta"] = {"canonical": m.canonical, "version": m.version, "lastModified": m.last_modified,
+                        EXTENSION: {"sections": kept}} if m else {EXTENSION: {"sections": kept}}
+    notes = ["pitch: no JSON Resume field"] if person.pitch else []
     return Export(compact(document), notes)
 
 
-def _entries(profile: Profile, cv: TailoredCV | None) -> list[_Entry]:
+def _sections_out(profile: Profile, cv: TailoredCV | None) -> list[tuple[SectionType, list[_Entry]]]:
+    """Each section's items to export, in the CV's order when there is one."""
+    derived = _derived_ids(profile)
     if cv is None:
-        return [_Entry(item, [h.text for h in getattr(item, "highlights", [])])
-                for name in ITEM_TYPES for item in profile.section(name)]
-    return [_Entry(ranked.item, [h.text for h in ranked.highlights])
-            for section in cv.sections for ranked in section.items]
+        return [(section, [_entry(item, getattr(item, "highlights", []), derived)
+                           for item in profile.section(section.name)]) for section in SECTION_TYPES]
+    return [(SECTION[section.name], [_entry(ranked.item, ranked.highlights, derived)
+                                     for ranked in section.items]) for section in cv.sections]
+
+
+def _entry(item: Item, highlights: Any, derived: set[str]) -> _Entry:
+    """An item without the id the loader derives from its label (an import derives it again),
+    so only ids written by hand travel."""
+    return _Entry(item.model_copy(update={"id": None}) if item.id in derived else item,
+                  [h.text for h in highlights])
+
+
+def _derived_ids(profile: Profile) -> set[str]:
+    bare = profile.model_copy(deep=True)
+    for name in SECTIONS:
+        for item in bare.section(name):
+            item.id = None
+    assign_ids(bare)
+    pairs = ((item, again) for name in SECTIONS
+             for item, again in zip(profile.section(name), bare.section(name), strict=True))
+    return {str(item.id) for item, again in pairs if item.id == again.id}
 
 
 def _location_out(profile: Profile, location: str | None) -> dict[str, Any] | None:
@@ -880,33 +1115,73 @@ def _date(value: Any) -> str | None:
     return str(value) if isinstance(value, PartialDate) else None
 
 
-def _unused(lost: Counter[str], item: Item, where: str, names: tuple[str, ...]) -> None:
-    for name in names:
-        if getattr(item, name, None):
-            lost[f"{where}.{name}"] += 1
+def _fields(item: Item) -> dict[str, Any]:
+    """An item's fields as profile.yaml would write them: dates as text, nothing left at its default."""
+    return compact(item.model_dump(mode="json", exclude_defaults=True))
 
 
-def _entry_out(entry: _Entry, lost: Counter[str]) -> tuple[str, dict[str, Any]]:
-    item = entry.item
-    if isinstance(item, Experience):
-        return _experience_out(item, entry.highlights, lost)
-    if isinstance(item, Project):
-        return "projects", _project_out(item, entry.highlights, lost)
-    if isinstance(item, Contribution):
-        return _contribution_out(item, lost)
-    if isinstance(item, Education):
-        _unused(lost, item, "education", ("location", "summary"))
-        return "education", _education_out(item)
-    assert isinstance(item, Language)
-    return "languages", {"language": item.name, "fluency": item.level}
+def generic_entry(section: SectionType, item: Item) -> dict[str, Any]:
+    """An item of a section without an exporter of its own, as an entry of its JSON Resume list:
+    the fields `jsonresume_fields` maps, under JSON Resume's names, and every other field in
+    `x-cvsite`. For a section without a list (`jsonresume=None`) the entry is all `x-cvsite`."""
+    fields = _fields(item)
+    entry = {theirs: fields[ours] for theirs, ours in section.jsonresume_fields.items() if ours in fields}
+    return _finished(section, item, section.jsonresume, entry)[1]
 
 
-def _skills_out(skills: list[Skill]) -> list[dict[str, Any]]:
+def _finished(section: SectionType, item: Item, key: str | None,
+              entry: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+    """The entry with its whole `x-cvsite`: the section it belongs to when its list is another
+    section's, the exporter's own flags, every field of the item its JSON Resume values would
+    not bring back on import, and as `unset` the fields they would bring that the item lacks."""
+    flags = compact(entry.get(EXTENSION, {}))
+    fields = _fields(item)
+    back = _read_back(section, key, {**entry, EXTENSION: flags})
+    rest = {name: value for name, value in fields.items() if back.get(name) != value}
+    unset = [name for name in back if name not in fields]
+    marker = {"section": section.name} if key and _owner(key) != section.name else {}
+    return key, {**entry, EXTENSION: {**marker, **flags, **rest, **({"unset": unset} if unset else {})}}
+
+
+def _read_back(section: SectionType, key: str | None, entry: dict[str, Any]) -> dict[str, Any]:
+    """The fields an import makes of an exported entry, written as `_fields` writes an item's."""
+    extension = entry.get(EXTENSION, {})
+    written = compact({name: value for name, value in entry.items() if name != EXTENSION})
+    importer = _IMPORTERS.get((key, section.name)) if key else None
+    if importer is None:
+        data = generic_item(section, written if key == section.jsonresume else {}, extension)
+    else:
+        data = importer.convert(_ENTRY_MODELS[key].model_validate(written), extension)[0]
+    try:
+        return _fields(section.model.model_validate(compact(data)))
+    except ValidationError:  # a mapping that leaves out a required field: the rest is in x-cvsite
+        return compact(data)
+
+
+_SectionExport = Callable[[SectionType, list[_Entry]], list[tuple[str, dict[str, Any]]]]
+
+
+def _generic_out(section: SectionType, entries: list[_Entry]) -> list[tuple[str, dict[str, Any]]]:
+    return [(str(section.jsonresume), generic_entry(section, entry.item)) for entry in entries]
+
+
+def _each(convert: Callable[[Any, list[str]], tuple[str, dict[str, Any]]]) -> _SectionExport:
+    """A section's own exporter of one entry per item (`convert` gives its list and entry,
+    with the flags its importer reads in `x-cvsite`); `_finished` adds the rest."""
+    def export(section: SectionType, entries: list[_Entry]) -> list[tuple[str, dict[str, Any]]]:
+        out = [_finished(section, entry.item, *convert(entry.item, entry.highlights)) for entry in entries]
+        return [(str(key), value) for key, value in out]
+
+    return export
+
+
+def _skills_out(section: SectionType, entries: list[_Entry]) -> list[tuple[str, dict[str, Any]]]:
     """Skills as JSON Resume's groups: each run of skills sharing a group and a level is one
     `{name: group, level, keywords: [skills]}`; a skill without a group is an entry of its own.
-    Runs, not whole groups, so the order of the skills comes back on import."""
+    Runs, not whole groups, so the order of the skills comes back on import. `x-cvsite` gives
+    each skill's other fields by skill: `{aliases: {Go: [golang]}, tags: {Go: [go]}}`."""
     runs: list[list[Skill]] = []
-    for skill in skills:
+    for skill in cast(list[Skill], [entry.item for entry in entries]):
         last = runs[-1][-1] if runs else None
         if last is not None and skill.group and (last.group, last.level) == (skill.group, skill.level):
             runs[-1].append(skill)
@@ -917,11 +1192,12 @@ def _skills_out(skills: list[Skill]) -> list[dict[str, Any]]:
         first = run[0]
         entry: dict[str, Any] = {"name": first.group or first.name, "level": first.level,
                                  "keywords": [s.name for s in run] if first.group else []}
-        extension = {"aliases": {s.name: s.aliases for s in run if s.aliases},
-                     "tags": {s.name: s.tags for s in run if s.tags}}
-        if any(extension.values()):
-            entry["x-cvsite"] = extension
-        out.append(entry)
+        extension: dict[str, dict[str, Any]] = {}
+        for skill in run:
+            for name, value in _fields(skill).items():
+                if name not in ("name", "group", "level"):
+                    extension.setdefault(name, {})[skill.name] = value
+        out.append(("skills", {**entry, EXTENSION: extension}))
     return out
 
 
@@ -933,33 +1209,28 @@ def _end_out(item: Experience) -> str | None:
     return _date(item.end) if item.end is not None else _date(item.start)
 
 
-def _experience_out(
-    item: Experience, highlights: list[str], lost: Counter[str]
-) -> tuple[str, dict[str, Any]]:
+def _experience_out(item: Experience, highlights: list[str]) -> tuple[str, dict[str, Any]]:
     common = {"position": item.role, "url": item.url, "startDate": _date(item.start),
               "endDate": _end_out(item), "summary": item.summary, "highlights": highlights}
     if item.kind == "volunteer":
-        _unused(lost, item, "volunteer", ("location", "org_description"))
         return "volunteer", {"organization": item.org, **common}
     return "work", {"name": item.org, **common, "location": item.location,
                     "description": item.org_description}
 
 
-def _project_out(item: Project, highlights: list[str], lost: Counter[str]) -> dict[str, Any]:
+def _project_out(item: Project, highlights: list[str]) -> tuple[str, dict[str, Any]]:
     """`contribution` and `outcome` lead the highlights (what other tools show) and are named
-    again in `x-cvsite`, with the links when there is more than one website."""
+    again in `x-cvsite`, with `single_date` when `startDate` is the project's one `date`."""
     links = list(item.links.items())
     url = item.links.get("website") or (links[0][1] if links else None)
-    extension = {"contribution": item.contribution, "outcome": item.outcome,
-                 "links": item.links if item.links != {"website": url} else {},
-                 "single_date": bool(item.date and not item.start) or None}
-    if item.date and item.start:
-        lost["projects.date beside a start"] += 1
-    return {"name": item.title, "startDate": _date(item.start or item.date), "endDate": _date(item.end),
-            "description": item.summary,
-            "highlights": [t for t in (item.contribution, item.outcome) if t] + highlights,
-            "url": url, "roles": item.roles, "entity": item.entity, "type": item.kind,
-            "keywords": item.keywords or item.tags, "x-cvsite": extension}
+    flags = {"contribution": item.contribution, "outcome": item.outcome,
+             "single_date": bool(item.date and not item.start) or None}
+    return "projects", {
+        "name": item.title, "startDate": _date(item.start or item.date), "endDate": _date(item.end),
+        "description": item.summary,
+        "highlights": [t for t in (item.contribution, item.outcome) if t] + highlights,
+        "url": url, "roles": item.roles, "entity": item.entity, "type": item.kind,
+        "keywords": item.keywords or item.tags, EXTENSION: flags}
 
 
 _CONTRIBUTION_KEYS = {
@@ -967,33 +1238,42 @@ _CONTRIBUTION_KEYS = {
 }
 
 
-def _contribution_out(item: Contribution, lost: Counter[str]) -> tuple[str, dict[str, Any]]:
-    """Awards, certificates and publications have sections of their own (a post is a
-    publication marked `x-cvsite: {kind: post}`); other kinds (talks, packages, pull
-    requests) are projects whose `type` says what they are, marked
-    `x-cvsite: {section: contributions}` so an import makes them contributions again."""
-    key = _CONTRIBUTION_KEYS.get(item.kind)
+def _contribution_out(item: Contribution) -> tuple[str, dict[str, Any]]:
+    """Awards, certificates and publications (posts too) have lists of their own; other kinds
+    (talks, packages, pull requests) are projects whose `type` says what they are. Where the
+    list is another section's, `x-cvsite` names the section, so an import makes them
+    contributions again."""
+    key = _CONTRIBUTION_KEYS.get(item.kind, "projects")
     date = _date(item.date)
     if key == "awards":
-        _unused(lost, item, "awards", ("url",))
         return key, {"title": item.title, "date": date, "awarder": item.where, "summary": item.summary}
     if key == "certificates":
-        _unused(lost, item, "certificates", ("summary",))
         return key, {"name": item.title, "date": date, "issuer": item.where, "url": item.url}
     if key == "publications":
-        marker = {"kind": item.kind} if item.kind == "post" else {}
         return key, {"name": item.title, "publisher": item.where, "releaseDate": date, "url": item.url,
-                     "summary": item.summary, "x-cvsite": marker}
-    return "projects", {"name": item.title, "startDate": date, "description": item.summary,
-                        "url": item.url, "entity": item.where, "type": item.kind,
-                        "x-cvsite": {"section": "contributions"}}
+                     "summary": item.summary}
+    return key, {"name": item.title, "startDate": date, "description": item.summary,
+                 "url": item.url, "entity": item.where, "type": item.kind}
 
 
-def _education_out(item: Education) -> dict[str, Any]:
+def _education_out(item: Education) -> tuple[str, dict[str, Any]]:
     study_type = item.study_type or (None if item.area else item.degree)
-    return {"institution": item.institution, "url": item.url, "area": item.area, "studyType": study_type,
-            "startDate": _date(item.start), "endDate": _date(item.end), "score": item.score,
-            "courses": item.courses}
+    return "education", {
+        "institution": item.institution, "url": item.url, "area": item.area, "studyType": study_type,
+        "startDate": _date(item.start), "endDate": _date(item.end), "score": item.score,
+        "courses": item.courses}
+
+
+_EXPORTERS: dict[str, _SectionExport] = {
+    "experience": _each(_experience_out),
+    "projects": _each(_project_out),
+    "contributions": _each(lambda item, _: _contribution_out(item)),
+    "skills": _skills_out,
+    "education": _each(lambda item, _: _education_out(item)),
+    "languages": _each(lambda item, _: ("languages", {"language": item.name, "fluency": item.level})),
+}
+"""The sections' own exporters, by section name; any other section is written by
+`generic_entry` from its declaration."""
 
 
 def export_directory(directory: Path, slug: str | None = None) -> Export:

@@ -27,7 +27,7 @@ from pydantic import ValidationError
 
 from cvsite.errors import CvsiteError, Problem
 from cvsite.jsonresume import compact, profile_target, write_profile
-from cvsite.model import ITEM_TYPES, Contact, parse_date
+from cvsite.model import ITEM_TYPES, SECTIONS, Contact, parse_date
 
 MAX_ARCHIVE_BYTES = 64 * 1024 * 1024
 """The CSV files a CV needs are kilobytes; a data export with messages is a few megabytes."""
@@ -274,7 +274,7 @@ def _contact(archive: _Source, row: dict[str, str], file: str, report: LinkedInR
 
 
 def _sections(archive: _Source, report: LinkedInReport) -> dict[str, list[dict[str, Any]]]:
-    sections: dict[str, list[dict[str, Any]]] = {name: [] for name in ITEM_TYPES}
+    sections: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
     for file, section, convert, what in _FILES:
         name, rows = archive.rows(file)
         kept = 0
@@ -370,8 +370,9 @@ def _certification(row: dict[str, str], where: str, report: LinkedInReport) -> d
 
 
 def _publication(row: dict[str, str], where: str, report: LinkedInReport) -> dict[str, Any]:
+    """LinkedIn keeps no authors: add them (and a DOI) to the publication by hand."""
     date, _ = _dates(row, where, report, "Published On", "-")
-    return {"kind": "publication", "title": row.get("Name"), "where": row.get("Publisher"), "date": date,
+    return {"title": row.get("Name"), "venue": row.get("Publisher"), "date": date,
             "url": _url(row, where, report), "summary": row.get("Description")}
 
 
@@ -398,7 +399,8 @@ _FILES = (
     ("Skills.csv", "skills", _skill, "skills"),
     ("Projects.csv", "projects", _project, "projects"),
     ("Certifications.csv", "contributions", _certification, "contributions (kind: certificate)"),
-    ("Publications.csv", "contributions", _publication, "contributions (kind: publication)"),
+    ("Publications.csv", "publications", _publication,
+     "publications (Publisher -> venue, Published On -> date; add the authors by hand)"),
     ("Honors.csv", "contributions", _honor, "contributions (kind: award)"),
     ("Languages.csv", "languages", _language, "languages"),
 )

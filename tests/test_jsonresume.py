@@ -6,11 +6,13 @@ import copy
 import json
 import string
 import tempfile
+import typing
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
+import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,22 +21,39 @@ from cvsite.checking import check_directory
 from cvsite.cli import cli
 from cvsite.errors import CvsiteError
 from cvsite.jsonresume import (
+    FLAGS,
     SCHEMA_URL,
+    JsonResume,
     build_export,
     dump_yaml,
     export_jsonresume,
     filled_paths,
+    generic_entry,
+    generic_item,
     import_jsonresume,
     not_shown,
     read_jsonresume,
 )
 from cvsite.loader import load_workspace
-from cvsite.model import Contribution, Experience, Job, Profile, Project, kebab
+from cvsite.model import (
+    SECTION,
+    SECTION_TYPES,
+    Contribution,
+    Experience,
+    Job,
+    Profile,
+    Project,
+    Publication,
+    SectionType,
+    kebab,
+)
 from cvsite.tailored import Person, RankedHighlight, RankedItem, Reason, TailoredCV, TailoredSection
 
 FIXTURES = Path(__file__).parent / "fixtures" / "jsonresume"
 FULL = FIXTURES / "full.json"
 MINIMAL = FIXTURES / "minimal.json"
+EVERY_SECTION = FIXTURES / "every_section"
+SECTIONS = [pytest.param(section, id=section.name) for section in SECTION_TYPES]
 EXAMPLE = Path(__file__).parent.parent / "example_profile"
 
 
@@ -117,6 +136,8 @@ def test_import_report_says_where_each_section_went(tmp_path: Path) -> None:
     assert mapped["$.work (2)"] == "experience (no endDate: end: present)"
     assert mapped["$.volunteer (1)"] == "experience (kind: volunteer)"
     assert mapped["$.awards (1)"] == "contributions (kind: award)"
+    assert mapped["$.publications (1)"] == (
+        "publications (name -> title, publisher -> venue, releaseDate -> date)")
     assert mapped["$.skills (3)"] == "skills (each keyword a skill in the group `name`)"
     assert mapped["$.basics.profiles[0] (GitHub)"] == "contact.github"
     assert mapped["$.basics.label"] == "headline"
@@ -151,8 +172,11 @@ def test_import_maps_every_section(tmp_path: Path) -> None:
     assert [(c.kind, c.title, c.where) for c in profile.contributions] == [
         ("award", "Engineer of the Year", "Ledgerly"),
         ("certificate", "Certified Kubernetes Administrator", "The Linux Foundation"),
-        ("publication", "Exactly-once payouts with event sourcing", "InfoQ"),
     ]
+    [paper] = profile.publications
+    assert (paper.title, paper.venue, str(paper.date), paper.url) == (
+        "Exactly-once payouts with event sourcing", "InfoQ", "2023-02-07",
+        "https://infoq.example/articles/exactly-once-payouts")
     assert [e.degree for e in profile.education] == [
         "Master of Science in Computer Science", "Mathematics", "Certificate in Statistics"]
     assert profile.education[0].courses == ["Distributed Systems", "Database Internals"]
@@ -347,6 +371,7 @@ def test_contribution_kinds_find_a_json_resume_section() -> None:
 
 
 def test_project_contribution_and_outcome_become_highlights() -> None:
+    """Its tags stand in for the keywords other tools show; `unset` says it had none of its own."""
     profile = Profile(name="Sam Lee", headline="Analyst", projects=[Project(
         title="Dashboards", contribution="Built them", outcome="Used daily by 40 people",
         highlights=["Open source"], links={"code": "https://example.org/code", "demo": "https://example.org/demo"},
@@ -357,7 +382,191 @@ def test_project_contribution_and_outcome_become_highlights() -> None:
                        "keywords": ["sql"], "x-cvsite": {
                            "contribution": "Built them", "outcome": "Used daily by 40 people",
                            "links": {"code": "https://example.org/code", "demo": "https://example.org/demo"},
-                           "single_date": True}}
+                           "single_date": True, "unset": ["keywords"]}}
+
+
+# --- Every declared section -----------------------------------------------------------------------
+
+
+def written(document: dict[str, Any]) -> Path:
+    folder = Path(tempfile.mkdtemp())
+    (folder / "resume.json").write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+    return folder / "resume.json"
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_every_declared_section_comes_back_from_json_resume_unchanged(
+    tmp_path: Path, section: SectionType, validator: jsonschema.Draft7Validator
+) -> None:
+    """Items filling the fields JSON Resume has no place for (ids written by hand, tags,
+    ignore_checks, a role ending as it starts, a project with a date beside its start…)."""
+    profile = load_workspace(EVERY_SECTION).profile
+    assert profile.section(section.name), f"give {EVERY_SECTION / 'profile.yaml'} items of '{section.name}'"
+    result = build_export(profile)
+    assert_valid(validator, result.document)
+    assert result.no_home == []
+    report = import_jsonresume(written(result.document), tmp_path / "back")
+    assert report.no_home == [] and report.unknown == []
+    back = load_workspace(tmp_path / "back").profile
+    assert [item.model_dump() for item in back.section(section.name)] == [
+        item.model_dump() for item in profile.section(section.name)]
+
+
+def test_the_profile_with_every_section_comes_back_whole(tmp_path: Path) -> None:
+    profile = load_workspace(EVERY_SECTION).profile
+    import_jsonresume(written(export_jsonresume(profile)), tmp_path / "back")
+    assert load_workspace(tmp_path / "back").profile.model_dump() == profile.model_dump()
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_a_section_alone_exports_in_full_and_tailored(
+    tmp_path: Path, section: SectionType, validator: jsonschema.Draft7Validator
+) -> None:
+    """No section crashes the export or goes missing from it, in a general or a tailored CV."""
+    from cvsite.tailor import tailor
+
+    data = yaml.safe_load((EVERY_SECTION / "profile.yaml").read_text("utf-8"))
+    data = {key: value for key, value in data.items() if key not in SECTION or key == section.name}
+    (tmp_path / "cv" / "jobs").mkdir(parents=True)
+    (tmp_path / "cv" / "profile.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    (tmp_path / "cv" / "jobs" / "acme.yaml").write_text("company: Acme\nrole: Engineer\n", "utf-8")
+    workspace = load_workspace(tmp_path / "cv")
+    cv = tailor(workspace, "acme")
+    shown = cv.section(section.name)
+    for document, count in ((export_jsonresume(workspace.profile), len(data[section.name])),
+                            (export_jsonresume(workspace.profile, cv), len(shown.items) if shown else 0)):
+        assert_valid(validator, document)
+        import_jsonresume(written(document), tmp_path / "back", force=True)
+        assert len(load_workspace(tmp_path / "back").profile.section(section.name)) == count
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_the_declaration_names_json_resume_lists_and_fields_that_exist(section: SectionType) -> None:
+    """A section's `jsonresume` is one of JSON Resume's lists, its `jsonresume_fields` map
+    fields of that list to fields of its model (every field the import requires among them),
+    and its model leaves the keys `x-cvsite` reserves free."""
+    assert not set(FLAGS) & set(section.model.model_fields)
+    if section.jsonresume is None:
+        assert not section.jsonresume_fields
+        return
+    entry = typing.get_args(JsonResume.model_fields[section.jsonresume].annotation)[0]
+    assert set(section.jsonresume_fields) <= set(entry.model_fields)
+    assert set(section.jsonresume_fields.values()) <= set(section.model.model_fields)
+    if section.jsonresume_fields:
+        assert {name for name, info in entry.model_fields.items() if info.is_required()} <= set(
+            section.jsonresume_fields)
+
+
+PAPER = Publication(title="Ledgers in Postgres", authors=["A. Quinlan", "J. Weber"], venue="VLDB",
+                    date="2021-08", doi="10.1234/vldb.2021.8", summary="Double entry, in SQL.",
+                    tags=["ledgers"], id="ledgers-vldb")
+_REST = {"id": "ledgers-vldb", "tags": ["ledgers"], "authors": ["A. Quinlan", "J. Weber"],
+         "doi": "10.1234/vldb.2021.8"}
+
+
+@pytest.mark.parametrize(("section", "entry"), [
+    pytest.param(SectionType("patents", Publication, "Patents"), {"x-cvsite": {
+        "title": "Ledgers in Postgres", "venue": "VLDB", "date": "2021-08",
+        "summary": "Double entry, in SQL.", **_REST}}, id="no-list"),
+    pytest.param(SectionType("papers", Publication, "Papers", jsonresume="publications", jsonresume_fields={
+        "name": "title", "publisher": "venue", "releaseDate": "date"}), {
+        "name": "Ledgers in Postgres", "publisher": "VLDB", "releaseDate": "2021-08",
+        "x-cvsite": {"section": "papers", **_REST, "summary": "Double entry, in SQL."}},
+        id="another-sections-list"),
+    pytest.param(SectionType("theses", Publication, "Theses", jsonresume="awards", jsonresume_fields={
+        "title": "title", "awarder": "venue", "date": "date", "summary": "summary"}), {
+        "title": "Ledgers in Postgres", "awarder": "VLDB", "date": "2021-08",
+        "summary": "Double entry, in SQL.", "x-cvsite": {"section": "theses", **_REST}},
+        id="a-list-with-an-importer-of-its-own"),
+])
+def test_a_section_not_yet_declared_travels_by_its_declaration_alone(
+    section: SectionType, entry: dict[str, Any], validator: jsonschema.Draft7Validator
+) -> None:
+    """The generic exporter and importer, on sections the registry does not hold: mapped
+    fields under JSON Resume's names, the rest in `x-cvsite`, marked with the section
+    when the list belongs to another; without a list, the whole item in `x-cvsite`."""
+    assert section.name not in SECTION
+    assert generic_entry(section, PAPER) == entry
+    if section.jsonresume:
+        assert_valid(validator, {section.jsonresume: [entry]})
+    values = {key: value for key, value in entry.items() if key != "x-cvsite"}
+    assert Publication.model_validate(generic_item(section, values, entry["x-cvsite"])) == PAPER
+
+
+def test_contributions_of_kind_publication_or_post_come_back_as_contributions(tmp_path: Path) -> None:
+    profile = Profile(name="Sam Lee", headline="Analyst", contributions=[
+        Contribution(kind="publication", title="Exactly-once payouts", where="InfoQ", date="2023-02"),
+        Contribution(kind="post", title="Why we event-source", where="Blog"),
+    ], publications=[PAPER])
+    document = export_jsonresume(profile)
+    assert [(p["name"], p["x-cvsite"]) for p in document["publications"]] == [
+        ("Exactly-once payouts", {"section": "contributions"}),
+        ("Why we event-source", {"section": "contributions", "kind": "post"}),
+        ("Ledgers in Postgres", _REST),
+    ]
+    import_jsonresume(written(document), tmp_path / "back")
+    back = load_workspace(tmp_path / "back").profile
+    assert [c.model_dump(exclude={"id"}) for c in back.contributions] == [
+        c.model_dump(exclude={"id"}) for c in profile.contributions]
+    assert back.publications == [PAPER]
+
+
+def test_publications_of_other_tools_are_publications_and_older_exports_posts_contributions(
+    tmp_path: Path
+) -> None:
+    """An entry without a marker belongs to the publications section; cvsite before it marked
+    a post `{kind: post}` without naming a section, and that still reads as a contribution."""
+    document = {"basics": {"name": "Sam Lee", "label": "Analyst"}, "publications": [
+        {"name": "A paper", "publisher": "ACM", "releaseDate": "2020-05", "url": "https://acm.example/p",
+         "summary": "What we found."},
+        {"name": "A post", "publisher": "My blog", "x-cvsite": {"kind": "post"}},
+    ]}
+    report = import_jsonresume(written(document), tmp_path / "cv")
+    assert report.no_home == [] and report.unknown == []
+    profile = load_workspace(tmp_path / "cv").profile
+    assert [(p.title, p.venue, str(p.date), p.url, p.summary) for p in profile.publications] == [
+        ("A paper", "ACM", "2020-05", "https://acm.example/p", "What we found.")]
+    assert [(c.kind, c.title, c.where) for c in profile.contributions] == [("post", "A post", "My blog")]
+    post = {**document["publications"][1], "x-cvsite": {"section": "contributions", "kind": "post"}}
+    assert export_jsonresume(profile)["publications"] == [post, document["publications"][0]]
+
+
+def test_sections_kept_in_meta_import_into_their_sections(tmp_path: Path) -> None:
+    """Where the export keeps a section without a JSON Resume list; a section this cvsite
+    does not know is a warning, not an error."""
+    document = {"basics": {"name": "Sam Lee", "label": "Analyst"}, "meta": {"version": "v2", "x-cvsite": {
+        "sections": {"languages": [{"name": "Esperanto", "level": "B1", "tags": ["esperanto"]}],
+                     "patents": [{"title": "A patent"}]}}}}
+    report = import_jsonresume(written(document), tmp_path / "cv")
+    profile = load_workspace(tmp_path / "cv").profile
+    assert [(lang.name, lang.level, lang.tags) for lang in profile.languages] == [
+        ("Esperanto", "B1", ["esperanto"])]
+    assert profile.meta is not None and profile.meta.version == "v2"
+    assert ("$.meta.x-cvsite.sections.languages (1)", "languages") in report.mapped
+    assert [p.message for p in report.unknown] == ["no section 'patents'; not imported"]
+
+
+def test_bad_values_in_x_cvsite_are_errors_at_their_line_and_unknown_keys_warnings(tmp_path: Path) -> None:
+    source = tmp_path / "resume.json"
+    source.write_text(json.dumps({"basics": {"name": "Sam Lee", "label": "Analyst"}, "publications": [
+        {"name": "A paper", "x-cvsite": {"doi": "not-a-doi", "authros": ["S. Lee"]}},
+        {"name": "A talk", "x-cvsite": {"section": "talks"}},
+        {"name": "A post", "x-cvsite": "post"},
+    ]}, indent=1), "utf-8")
+    with pytest.raises(CvsiteError) as caught:
+        import_jsonresume(source, tmp_path / "cv")
+    assert [str(p).removeprefix(f"{source}:") for p in caught.value.problems] == [
+        "10:5: $.publications[0].x-cvsite.doi: 'not-a-doi' is not a DOI; write it as 10.1234/…",
+        "19:5: $.publications[1].x-cvsite.section: no section 'talks'",
+        "24:4: $.publications[2].x-cvsite: expected an object, got text 'post'",
+    ]
+    assert not (tmp_path / "cv" / "profile.yaml").exists()
+    source.write_text(json.dumps({"basics": {"name": "Sam Lee", "label": "Analyst"}, "publications": [
+        {"name": "A paper", "x-cvsite": {"authros": ["S. Lee"]}}]}), "utf-8")
+    report = import_jsonresume(source, tmp_path / "cv")
+    assert [f"{p.path}: {p.message}" for p in report.unknown] == [
+        "$.publications[0].x-cvsite.authros: unknown key 'authros' (did you mean 'authors'?); not imported"]
+    assert load_workspace(tmp_path / "cv").profile.publications[0].authors == []
 
 
 # --- Tailored export ------------------------------------------------------------------------------
@@ -708,13 +917,13 @@ tag = st.text(string.ascii_lowercase, min_size=1, max_size=6)
 
 @st.composite
 def period(draw: st.DrawFn, current: bool) -> dict[str, Any]:
-    """A start and an end that is absent, current or later than the start."""
+    """A start and an end that is absent, current, the start itself or later."""
     first, second = sorted([draw(dates()), draw(dates())])
     end = draw(st.sampled_from(["none", "present", "date"] if current else ["none", "date"]))
     out: dict[str, Any] = {"start": _iso(first)}
     if end == "present":
         out["end"] = "present"
-    elif end == "date" and _iso(second) != _iso(first):
+    elif end == "date":
         out["end"] = _iso(second)
     return out
 
@@ -724,44 +933,53 @@ def item(fields: dict[str, Any], optional: dict[str, Any], dated: Any = None) ->
     return base if dated is None else st.tuples(base, dated).map(lambda pair: {**pair[0], **pair[1]})
 
 
+tags = st.lists(tag, max_size=2, unique=True)
+
+
 def _experience(kind: str) -> Any:
-    extra = {"location": text, "org_description": text} if kind == "work" else {}
-    return item({"role": text, "org": text, "kind": st.just(kind)},
-                {"url": url, "summary": text, "highlights": words, **extra}, period(current=True))
+    return item({"role": text, "org": text, "kind": st.just(kind)}, {
+        "url": url, "summary": text, "highlights": words, "location": text, "org_description": text,
+        "tags": tags}, period(current=True))
 
 
 @st.composite
 def education(draw: st.DrawFn) -> dict[str, Any]:
-    study, area = draw(st.sampled_from([(True, True), (True, False), (False, True)]))
+    """A degree named as the import names it ("Master of Science in Physics"), or otherwise."""
+    study, area = draw(st.sampled_from([(True, True), (True, False), (False, True), (False, False)]))
     names = {"study_type": draw(text) if study else None, "area": draw(text) if area else None}
-    degree = " in ".join(n for n in (names["study_type"], names["area"]) if n)
+    derived = " in ".join(n for n in (names["study_type"], names["area"]) if n)
+    degree = draw(text) if not derived or draw(st.booleans()) else derived
     extra = draw(st.fixed_dictionaries({"institution": text}, optional={
-        "url": url, "score": text, "courses": words}))
+        "url": url, "score": text, "courses": words, "location": text, "summary": text, "tags": tags}))
     dated = draw(st.none() | period(current=False))
     return {k: v for k, v in {"degree": degree, **names, **extra, **(dated or {})}.items() if v is not None}
 
 
 @st.composite
 def project(draw: st.DrawFn) -> dict[str, Any]:
+    """Keywords with the tags they make, or tags of their own; a single date, a period or both."""
     data = draw(st.fixed_dictionaries({"title": text}, optional={
         "summary": text, "contribution": text, "outcome": text, "highlights": words, "roles": words,
-        "entity": text, "kind": text, "keywords": words,
+        "entity": text, "kind": text, "keywords": words, "featured": st.booleans(),
         "links": st.dictionaries(slug, url, max_size=2) | url.map(lambda u: {"website": u}),
     }))
-    data["tags"] = list(dict.fromkeys(t for t in (kebab(k) for k in data.get("keywords", [])) if t))
+    derived = list(dict.fromkeys(t for t in (kebab(k) for k in data.get("keywords", [])) if t))
+    data["tags"] = draw(st.just(derived) | tags)
     single = dates().map(lambda d: {"date": _iso(d)})
-    return {**data, **(draw(st.none() | period(current=False) | single) or {})}
+    both = st.tuples(period(current=False), single).map(lambda pair: {**pair[0], **pair[1]})
+    return {**data, **(draw(st.none() | period(current=False) | single | both) or {})}
 
 
 @st.composite
 def contribution(draw: st.DrawFn) -> dict[str, Any]:
     kind = draw(st.sampled_from(_KIND_ORDER))
-    optional = {"where": text, "date": dates().map(_iso)}
-    if kind != "award":
-        optional["url"] = url
-    if kind != "certificate":
-        optional["summary"] = text
+    optional = {"where": text, "date": dates().map(_iso), "url": url, "summary": text, "tags": tags}
     return {"kind": kind, **draw(st.fixed_dictionaries({"title": text}, optional=optional))}
+
+
+doi = st.tuples(st.integers(1000, 99999), slug).map(lambda pair: f"10.{pair[0]}/{pair[1]}")
+publication = item({"title": text}, {"authors": words, "venue": text, "date": dates().map(_iso),
+                                     "doi": doi, "url": url, "summary": text, "tags": tags})
 
 
 skill = st.fixed_dictionaries({}, optional={
@@ -781,7 +999,8 @@ generated_profiles = st.fixed_dictionaries({"name": text, "headline": text}, opt
     "education": st.lists(education(), max_size=2),
     "skills": st.lists(st.tuples(text, skill), max_size=5, unique_by=lambda pair: pair[0]).map(
         lambda pairs: [{"name": name, **rest} for name, rest in pairs]),
-    "languages": st.lists(item({"name": text}, {"level": text}), max_size=2),
+    "publications": st.lists(publication, max_size=2),
+    "languages": st.lists(item({"name": text}, {"level": text, "tags": tags}), max_size=2),
     "interests": st.lists(item({"name": text}, {"keywords": words}), max_size=2),
     "references": st.lists(item({"name": text}, {"reference": text}), max_size=2),
     "meta": st.fixed_dictionaries({"version": text}, optional={"canonical": url, "last_modified": text}),
@@ -791,9 +1010,10 @@ generated_profiles = st.fixed_dictionaries({"name": text, "headline": text}, opt
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(generated_profiles)
 def test_round_trip_of_generated_profiles(data: dict[str, Any]) -> None:
-    """profile -> JSON Resume -> profile gives back every field JSON Resume can hold (with
-    x-cvsite): current roles, skill groups and levels, contributions of every kind, project
-    contribution, outcome and links. Experience lists work before volunteering and
+    """profile -> JSON Resume -> profile gives back every field (what JSON Resume has no
+    place for in x-cvsite): current roles and roles that end as they start, skill groups and
+    levels, contributions of every kind, project contribution, outcome, links and tags,
+    publications with authors and DOI. Experience lists work before volunteering and
     contributions follow JSON Resume's sections, as the generated profiles do."""
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)

@@ -101,6 +101,7 @@ def test_import_of_a_current_archive_checks_clean(tmp_path: Path, archive: Path)
     mapped = dict(report.mapped)
     assert mapped["Positions.csv (3)"] == "experience (description lines -> highlights)"
     assert mapped["Skills.csv (3)"] == "skills"
+    assert mapped["Publications.csv (1)"].startswith("publications (")
     dropped = dict(report.dropped)
     assert "personal data" in dropped["Profile.csv: Birth Date"]
     assert "street address" in dropped["Profile.csv: Address"]
@@ -143,9 +144,12 @@ def test_fields_and_quirks_land_where_they_belong(tmp_path: Path, archive: Path)
     assert dashboards.links == {} and str(dashboards.start) == "2019"
     assert [(c.kind, c.title, str(c.date)) for c in profile.contributions] == [
         ("certificate", "Cloud Data Engineer", "2022-10"),
-        ("publication", "Backfills without tears", "2021-03-05"),
         ("award", "Hackathon winner", "2019-11"),
     ]
+    [paper] = profile.publications
+    assert (paper.title, paper.venue, str(paper.date), paper.url, paper.summary, paper.authors) == (
+        "Backfills without tears", "Data Eng Weekly", "2021-03-05", "https://dew.example/backfills",
+        "How we replay a year of events in an hour.", [])
     assert (profile.languages[0].name, profile.languages[0].level) == (
         "Arabic", "Native or bilingual proficiency")
 
