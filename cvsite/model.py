@@ -379,9 +379,11 @@ class SectionType:
     vocabulary: its items are the skills tailoring matches against: each is also
         excluded by its own name, and those a job matches are the CV's matched
         skills (set in bold, and the PDF's keywords).
+    jsonld: the schema.org `Person` property the page's JSON-LD lists its items' names
+        under (`knowsAbout`), if any.
     jsonresume: the JSON Resume list its items export to and import from (the
         exporters of `cvsite.jsonresume` may route some kinds elsewhere); None keeps
-        them in the document's `x-cvsite` block.
+        them in the document's `meta.x-cvsite.sections`.
     jsonresume_fields: for a section without an exporter of its own, {JSON Resume
         field: our field}; every other field travels in the entry's `x-cvsite`.
     """
@@ -400,6 +402,7 @@ class SectionType:
     chronological: bool = False
     evidence: bool = False
     vocabulary: bool = False
+    jsonld: str | None = None
     jsonresume: str | None = None
     jsonresume_fields: Mapping[str, str] = field(default_factory=dict)
 
@@ -427,7 +430,7 @@ SECTION_TYPES: tuple[SectionType, ...] = (
     SectionType(
         "skills", Skill, "Skills, each with optional aliases and a group", layout="list", dates=None,
         title=("name", "aliases"), text=("group",), heading=("name",), keep=8, vocabulary=True,
-        jsonresume="skills"),
+        jsonld="knowsAbout", jsonresume="skills"),
     SectionType(
         "education", Education, "Degrees and schools", dates="timeline",
         title=("degree", "institution"), text=("summary", "area", "courses"),
@@ -441,7 +444,8 @@ SECTION_TYPES: tuple[SectionType, ...] = (
             "summary": "summary"}),
     SectionType(
         "languages", Language, "Languages you speak", layout="list", dates=None,
-        title=("name",), text=(), heading=("name",), keep=3, jsonresume="languages"),
+        title=("name",), text=(), heading=("name",), meta=("level",), keep=3, jsonld="knowsLanguage",
+        jsonresume="languages"),
 )
 """The profile's sections, in the conventional order a tailored CV shows them (experience
 first, as recruiters read). To add one, see ARCHITECTURE.md, "Adding a section"."""

@@ -24,7 +24,7 @@ from cvsite.errors import CvsiteError
 from cvsite.letter import letter_view
 from cvsite.locale import Locale, load_locale
 from cvsite.markdown import is_safe_link, plain_text, render_inline, render_markdown
-from cvsite.model import CONTRIBUTION_KINDS, SECTION, Contact, Item, PartialDate, SectionType
+from cvsite.model import CONTRIBUTION_KINDS, SECTION, SECTION_TYPES, Contact, Item, PartialDate, SectionType
 from cvsite.tailored import RankedItem, TailoredCV
 from cvsite.themes import Theme, load_theme
 
@@ -322,12 +322,10 @@ def person_jsonld(cv: TailoredCV) -> Markup:
     same_as = [link.href for link in links if link.kind not in ("email", "phone")]
     if same_as:
         data["sameAs"] = same_as
-    skills = cv.section("skills")
-    if skills and skills.items:
-        data["knowsAbout"] = [r.item.label() for r in skills.items]
-    languages = cv.section("languages")
-    if languages and languages.items:
-        data["knowsLanguage"] = [r.item.label() for r in languages.items]
+    for declared in SECTION_TYPES:
+        section = cv.section(declared.name) if declared.jsonld else None
+        if section and section.items:
+            data[declared.jsonld] = [r.item.label() for r in section.items]
     return Markup(escape_json_for_script(data))
 
 
@@ -440,7 +438,7 @@ def top_evidence(cv: TailoredCV, sections: list[SectionView], apart: bool = Fals
         return []
     found = []
     for view in sections:
-        if view.name != "experience":
+        if not view.type.evidence:
             continue
         for entry in view.entries:
             scores = [h.score for h in entry.ranked.highlights]

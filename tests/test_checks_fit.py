@@ -18,6 +18,7 @@ from cvsite.build import build_site
 from cvsite.checks.fit import CODE, check_page_fit
 from cvsite.cli import cli
 from cvsite.errors import CvsiteError
+from cvsite.freeze import freeze_job
 from cvsite.loader import load_workspace
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fitting" / "twelve-roles"
@@ -91,3 +92,11 @@ def test_build_counts_cuts_per_job_lists_them_with_v_and_strict_fails(one_page: 
 
     with pytest.raises(CvsiteError, match=r"warning \(--strict\): platform: the page limit cuts"):
         build_site(one_page, out, strict=True)
+
+
+def test_a_frozen_job_is_not_laid_out_again(tmp_path: Path) -> None:
+    """What was sent is published as it was: its cuts are history, not advice."""
+    root = profile_dir(tmp_path, 1)
+    assert len(check_page_fit(load_workspace(root))) == 1
+    freeze_job(root, "platform")
+    assert check_page_fit(load_workspace(root)) == []

@@ -6,7 +6,8 @@ a contribution, at worst a role or a degree). A reader never learns they
 existed, so the user should decide: raise the limit, shorten what stays, or
 set a `limit` for the job. The check lays out each limited job's CV the way
 `build` does (WeasyPrint is loaded only when some job has a limit). The general
-CV is left alone: it shows everything, and its cuts are listed by `build -v`.
+CV is left alone: it shows everything, and its cuts are listed by `build -v`. So is
+a frozen job: what was sent stays published as it was.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from cvsite.build import cut_entries_message
 from cvsite.checks.common import warning
 from cvsite.errors import CvsiteError, Problem
+from cvsite.freeze import sent_records
 from cvsite.loader import Workspace
 from cvsite.tailor import Index, tailor_with
 
@@ -22,7 +24,9 @@ CODE = "page-fit"
 
 def check_page_fit(ws: Workspace) -> list[Problem]:
     profile = ws.profile
-    limited = sorted(slug for slug, job in ws.jobs.items() if job.pdf.max_pages or profile.pdf.max_pages)
+    frozen = sent_records(ws.root)
+    limited = sorted(slug for slug, job in ws.jobs.items()
+                     if (job.pdf.max_pages or profile.pdf.max_pages) and slug not in frozen)
     if not limited:
         return []
     from cvsite.render_pdf import fit_cv  # WeasyPrint loads only when a limit is set
