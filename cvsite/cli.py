@@ -478,12 +478,10 @@ def export_docx(directory: Path, job: str | None, out_file: Path | None, verbose
 @reports_errors
 def export_txt(directory: Path, job: str | None, out_file: Path | None, verbose: int) -> None:
     """The CV (or one job's tailored CV) as plain text, wrapped at 80 columns."""
-    from cvsite.export import export_document, tailored
+    from cvsite.export import document_bytes, export_document
 
     if out_file is None:
-        from cvsite.render_text import render_text
-
-        click.echo(render_text(tailored(directory, job)), nl=False)
+        click.echo(document_bytes(directory, "txt", job)[1].decode("utf-8"), nl=False)
         return
     written = export_document(directory, "txt", job, out_file)
     if verbose >= 0:

@@ -44,9 +44,10 @@ def test_export_docx_names_the_file_like_the_site(site: Path, tmp_path: Path, mo
 
 
 def test_export_txt_to_standard_output_or_a_file(site: Path, tmp_path: Path) -> None:
-    run = CliRunner().invoke(cli, ["export", "txt", str(EXAMPLE), "--job", "analytics-engineer"])
+    run = CliRunner().invoke(cli, ["export", "txt", str(EXAMPLE), "--job", "product-analyst"])
     assert run.exit_code == 0
-    expected = (site / "analytics-engineer" / "Marta-Wisniewska-CV-Isobar-Climate.txt").read_text("utf-8")
+    folder = job_folders(load_workspace(EXAMPLE))["product-analyst"]
+    expected = (site / folder / "Marta-Wisniewska-CV-Rehome.txt").read_text("utf-8")
     assert run.stdout == expected
     target = tmp_path / "cv.txt"
     assert CliRunner().invoke(cli, ["export", "txt", str(EXAMPLE), "-o", str(target)]).exit_code == 0
@@ -65,3 +66,18 @@ def test_an_unwritable_target_is_a_clear_error(tmp_path: Path) -> None:
     target = tmp_path / "missing" / "cv.docx"
     run = CliRunner().invoke(cli, ["export", "docx", str(EXAMPLE), "-o", str(target)])
     assert run.exit_code == 2 and f"{target}: error: cannot write" in run.stderr
+
+
+def test_a_frozen_job_exports_the_file_as_sent(site: Path, tmp_path: Path) -> None:
+    """The site publishes a frozen job's files as sent, so export gives those bytes too."""
+    for kind, name in (("txt", "Marta-Wisniewska-CV-Isobar-Climate.txt"),
+                       ("docx", "Marta-Wisniewska-CV-Isobar-Climate.docx")):
+        target = tmp_path / name
+        run = CliRunner().invoke(cli, ["export", kind, str(EXAMPLE), "--job", "analytics-engineer",
+                                       "-o", str(target)])
+        assert run.exit_code == 0, run.output
+        sent = EXAMPLE / ".cvsite" / "sent" / "analytics-engineer" / name
+        assert target.read_bytes() == sent.read_bytes() == (site / "analytics-engineer" / name).read_bytes()
+    shown = CliRunner().invoke(cli, ["export", "txt", str(EXAMPLE), "--job", "analytics-engineer"])
+    sent_text = site / "analytics-engineer" / "Marta-Wisniewska-CV-Isobar-Climate.txt"
+    assert shown.stdout == sent_text.read_text("utf-8")

@@ -12,17 +12,16 @@ and `check` and `explain` read it.
 from __future__ import annotations
 
 import json
-import typing
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 from docx import Document
-from pydantic import TypeAdapter, ValidationError
 from pypdf import PdfReader
+from section_samples import sample_item
 
 from cvsite.build import build_site
 from cvsite.checking import check_directory
@@ -36,47 +35,17 @@ from cvsite.themes import available_themes
 
 SECTIONS = [pytest.param(section, id=section.name) for section in SECTION_TYPES]
 THEMES = available_themes()
-SKIPPED_FIELDS = {"id", "tags", "ignore_checks"}
-# An item has a single date or a period, not both (JSON Resume has room for one).
-ALTERNATIVES = {"date": "start"}
 
 
-def _token(section: SectionType, name: str) -> str:
+def _token(section: SectionType, key: str) -> str:
     """A value found nowhere else in the CV, so a test can look for it."""
-    return f"Zq{section.name.title()}{name.title().replace('_', '')}"
+    field = key.rsplit(".", 1)[1]
+    return f"Zq{section.name.title()}{field.title().replace('_', '')}"
 
 
-def _candidates(section: SectionType, name: str) -> list[Any]:
-    token = _token(section, name)
-    return [token, f"https://example.org/{token.lower()}", f"10.1234/{token.lower()}", "2021-03", True]
-
-
-def _value(section: SectionType, name: str) -> Any:
-    """The first candidate the field's own type accepts (lists and maps of one)."""
-    field = section.model.model_fields[name]
-    annotation = Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
-    adapter = TypeAdapter(annotation)
-    literals = _literal_args(field.annotation)
-    for candidate in [*_candidates(section, name), *literals]:
-        for shaped in (candidate, [candidate], {"link": candidate}):
-            try:
-                adapter.validate_python(shaped)
-            except ValidationError:
-                continue
-            return shaped
-    raise AssertionError(f"no sample value fits {section.name}.{name}")
-
-
-def _literal_args(annotation: Any) -> list[Any]:
-    if typing.get_origin(annotation) is typing.Literal:
-        return list(typing.get_args(annotation))
-    return [arg for inner in typing.get_args(annotation) for arg in _literal_args(inner)]
-
-
-def sample_item(section: SectionType) -> dict[str, Any]:
-    fields = section.model.model_fields
-    item = {name: _value(section, name) for name in fields
-            if name not in SKIPPED_FIELDS and ALTERNATIVES.get(name) not in fields}
+def sample(section: SectionType) -> dict[str, Any]:
+    item = sample_item(section, partial(_token, section),
+                       lambda key: f"https://example.org/{_token(section, key).lower()}", section.name)
     item["tags"] = [f"tag-{section.name}"]
     return item
 
@@ -85,17 +54,17 @@ def sample_item(section: SectionType) -> dict[str, Any]:
 def sample_profile() -> dict[str, Any]:
     data: dict[str, Any] = {"name": "Ada Sample", "headline": "Engineer"}
     for section in SECTION_TYPES:
-        data[section.name] = [sample_item(section)]
+        data[section.name] = [sample(section)]
     return data
 
 
 def item_label(section: SectionType) -> str:
-    return section.model.model_validate(sample_item(section)).label()
+    return section.model.model_validate(sample(section)).label()
 
 
 def heading_texts(section: SectionType) -> list[str]:
     """The text values of the fields the declaration says make the item's heading."""
-    item = sample_item(section)
+    item = sample(section)
     texts = [item[name] for name in section.heading if isinstance(item.get(name), str)]
     assert texts, f"{section.name} declares no heading field with a value"
     return texts

@@ -4,6 +4,7 @@ checks over a built site (every HTML file parsed with BeautifulSoup)."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,9 @@ from urllib.parse import urlsplit
 
 import yaml
 from bs4 import BeautifulSoup, Tag
+from section_samples import sample_item
+
+from cvsite.model import SECTION_TYPES
 
 Text = Callable[[str], str]
 """Gives the value for a field, from the field's dotted name (so each field can differ)."""
@@ -30,8 +34,8 @@ def profile_data(text: Text, url: Text, *, items: int = 1, tag: str = "python") 
         "contact": {"email": "me@example.com", "phone": text("contact.phone"),
                     "website": url("contact.website"), "github": text("contact.github"),
                     "linkedin": text("contact.linkedin"), text("contact.label"): url("contact.extra")},
-        "experience": [], "projects": [], "contributions": [], "education": [], "skills": [],
-        "languages": [], "interests": [{"name": text("interest"), "keywords": [text("interest.kw")]}],
+        **{section.name: [] for section in SECTION_TYPES},
+        "interests": [{"name": text("interest"), "keywords": [text("interest.kw")]}],
         "references": [{"name": text("reference.name"), "reference": text("reference.text")}],
     }
     for n in range(items):
@@ -61,6 +65,16 @@ def profile_data(text: Text, url: Text, *, items: int = 1, tag: str = "python") 
                                "group": text(f"skill{n}.group"), "level": text(f"skill{n}.level"),
                                "tags": [tag]})
         data["languages"].append({"name": text(f"lang{n}.name"), "level": text(f"lang{n}.level")})
+        data["publications"].append({
+            "title": text(f"pub{n}.title"), "authors": [text(f"pub{n}.author")],
+            "venue": text(f"pub{n}.venue"), "date": "2019",
+            "doi": "10.5555/" + (text(f"pub{n}.doi").split() or ["x"])[-1], "url": url(f"pub{n}.url"),
+            "summary": text(f"pub{n}.summary"), "tags": [tag]})
+    for section in SECTION_TYPES:  # a section added since: every field from its model
+        if not data[section.name]:
+            letters = re.sub(r"[^a-z]", "", section.name)
+            data[section.name] = [{**sample_item(section, text, url, f"{letters}{n}"), "tags": [tag]}
+                                  for n in range(items)]
     return data
 
 
