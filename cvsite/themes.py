@@ -350,6 +350,11 @@ class Theme:
         except jinja2.TemplateSyntaxError as exc:
             raise CvsiteError(f"{exc.filename}:{exc.lineno}: template error: {exc.message}") from exc
 
+    def section_template(self, name: str) -> jinja2.Template:
+        """The partial of section `name`: `sections/<name>.html` where the lookup finds one,
+        else the generic `sections/_generic.html`. Resolved once per section, not per entry."""
+        return self.environment.select_template([f"sections/{name}.html", "sections/_generic.html"])
+
     def assets(self) -> dict[str, Path]:
         """Static files to publish under `assets/`: {relative posix name: source file}.
 

@@ -130,7 +130,10 @@ def test_a_profile_overrides_one_section_partial_and_may_extend_it(example, them
 
 
 def _generic(theme: str, context: dict, view: SectionView, entry=None) -> str:
-    template = load_theme(theme).template("_shared:sections/_generic.html")
+    """The generic partial alone, with what partials/sections.html gives every partial."""
+    template = load_theme(theme).environment.from_string(
+        '{% from "partials/entry.html" import sep, linked, links with context %}'
+        '{% include "_shared:sections/_generic.html" %}')
     return template.render({**context, "section": view, "entry": entry})
 
 
