@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from cvsite.locale import Locale, load_locale
 from cvsite.markdown import Block, Span, inline_spans, markdown_blocks, plain_text
+from cvsite.model import field_value
 from cvsite.render_html import (
     ContactLink,
     Entry,
@@ -118,11 +119,11 @@ def _entry(entry: Entry, loc: Locale) -> DocEntry:
     and the named links."""
     item = entry.item
     meta = " · ".join(part for part in (*entry.facts, item_dates(item, loc)) if part)
-    blocks = markdown_blocks(getattr(item, "summary", None))
+    blocks = markdown_blocks(field_value(item, "summary"))
     for name, key in LABELLED:
-        blocks += _labelled(loc.text(key), getattr(item, name, None))
+        blocks += _labelled(loc.text(key), field_value(item, name))
     blocks += [Block(inline_spans(text), bullet=True) for text in entry.highlights]
-    links = getattr(item, "links", None) or {}
+    links = field_value(item, "links") or {}
     blocks += [Block((Span(f"{name}: "), Span(url, href=url))) for name, url in links.items()]
     return DocEntry(" · ".join(entry.heading), entry.link, meta, blocks)
 

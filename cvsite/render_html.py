@@ -24,7 +24,16 @@ from cvsite.errors import CvsiteError
 from cvsite.letter import letter_view
 from cvsite.locale import Locale, load_locale
 from cvsite.markdown import is_safe_link, plain_text, render_inline, render_markdown
-from cvsite.model import CONTRIBUTION_KINDS, SECTION, SECTION_TYPES, Contact, Item, PartialDate, SectionType
+from cvsite.model import (
+    CONTRIBUTION_KINDS,
+    SECTION,
+    SECTION_TYPES,
+    Contact,
+    Item,
+    PartialDate,
+    SectionType,
+    field_value,
+)
 from cvsite.tailored import RankedItem, TailoredCV
 from cvsite.themes import Theme, load_theme
 
@@ -119,7 +128,7 @@ class Entry:
     def link(self) -> str | None:
         """Where the entry's heading links: the item's `link` (a publication's URL or
         DOI address) or its `url`."""
-        return getattr(self.item, "link", None) or getattr(self.item, "url", None)
+        return self.item.link
 
 
 @dataclass(frozen=True)
@@ -369,11 +378,11 @@ def display_url(url: str) -> str:
 
 def item_dates(item: Item, loc: Locale) -> str:
     """The date or date range of any item, in the page's language."""
-    single = getattr(item, "date", None)
-    start = getattr(item, "start", None)
+    single = field_value(item, "date")
+    start = field_value(item, "start")
     if single is not None and start is None:
         return loc.date(single)
-    end = getattr(item, "end", None)
+    end = field_value(item, "end")
     return loc.date_range(start, end) if start is not None or end is not None else ""
 
 
@@ -393,7 +402,7 @@ def _section_view(cv: TailoredCV, index: int, loc: Locale, drops: set[DropKey]) 
         if ("item", section.name, position) in drops:
             continue
         key = f"{section.name}-{position}"
-        texts = [h.text for h in getattr(ranked.item, "highlights", [])]
+        texts = [h.text for h in field_value(ranked.item, "highlights") or []]
         kept = [(f"{key}-h{h}", t) for h, t in enumerate(texts)
                 if ("highlight", section.name, position, h) not in drops]
         cut = frozenset(k[3] for k in drops if k[0] == "detail" and k[1:3] == (section.name, position))
@@ -414,7 +423,7 @@ def field_text(item: Item, name: str, loc: Locale) -> str:
     """One field as a heading or a line of facts shows it: a list joined with ", ", a date
     in the page's language, a contribution kind by its label (as its partial shows it);
     "" when unset."""
-    value = getattr(item, name, None)
+    value = field_value(item, name)
     if value is None or isinstance(value, bool):
         return ""
     if isinstance(value, PartialDate):
@@ -468,7 +477,7 @@ def _skill_groups(entries: list[Entry], matched: set[str]) -> list[SkillGroup]:
     """Skills grouped by their `group`, groups in order of their first (most relevant) skill."""
     groups: dict[str | None, SkillGroup] = {}
     for entry in entries:
-        name = getattr(entry.item, "group", None)
+        name = field_value(entry.item, "group")
         group = groups.setdefault(name, SkillGroup(name))
         label = entry.item.label()
         group.skills.append(SkillChip(label, label in matched, entry.key))

@@ -43,6 +43,7 @@ from cvsite.model import (
     PartialDate,
     Profile,
     Project,
+    field_value,
 )
 from cvsite.tailored import (
     Coverage,
@@ -179,7 +180,7 @@ class Index:
 
 def _all_tags(item: Item) -> list[str]:
     """The item's own tags and its bullets' tags: the user's words for what it is about."""
-    return [*item.tags, *(tag for h in _field(item, "highlights") or [] for tag in h.tags)]  # type: ignore[attr-defined]
+    return [*item.tags, *(tag for h in field_value(item, "highlights") or [] for tag in h.tags)]  # type: ignore[attr-defined]
 
 
 def related_terms(vocab: Vocabulary, terms: Mapping[str, float]) -> dict[str, tuple[float, str]]:
@@ -197,11 +198,6 @@ def related_terms(vocab: Vocabulary, terms: Mapping[str, float]) -> dict[str, tu
     return found
 
 
-def _field(item: Item, name: str) -> object:
-    """A field's value, or None for item types without it (pydantic's getattr miss is slow)."""
-    return item.__dict__.get(name)
-
-
 def _reference_date(profile: Profile) -> date:
     """Recency is measured from the newest date in the profile, not the clock,
     so the same profile tailors the same way on any day."""
@@ -209,7 +205,7 @@ def _reference_date(profile: Profile) -> date:
     for section in SECTIONS:
         for item in profile.section(section):
             for name in ("start", "end", "date"):
-                value = _field(item, name)
+                value = field_value(item, name)
                 if isinstance(value, PartialDate):
                     newest = max(newest, value.year)
     return date(newest, 12, 31)
@@ -230,7 +226,7 @@ def _index_item(vocab: Vocabulary, key: Callable[[str], str], section: str, posi
     add(vocab.find(searched_text(item, declared.text)), FIELD_WEIGHT["text"])
     base = dict(terms)
     highlight_terms, highlight_tags, bullets = [], [], []
-    for highlight in _field(item, "highlights") or []:  # type: ignore[attr-defined]
+    for highlight in field_value(item, "highlights") or []:  # type: ignore[attr-defined]
         tags = [key(tag) for tag in highlight.tags]
         found = tuple(dict.fromkeys([*vocab.find(highlight.text), *tags]))
         highlight_terms.append(found)
@@ -248,7 +244,7 @@ def searched_text(item: Item, names: tuple[str, ...]) -> str:
     value per line so that terms never join across fields."""
     values: list[str] = []
     for name in names:
-        value = _field(item, name)
+        value = field_value(item, name)
         values += value if isinstance(value, list) else [value] if isinstance(value, str) else []
     return "\n".join(values)
 
@@ -263,10 +259,10 @@ def _prior(item: Item, year: int, timeline: bool) -> float:
 
 
 def _latest_year(item: Item, year: int, timeline: bool) -> int | None:
-    end = _field(item, "end")
+    end = field_value(item, "end")
     if end == "present" or (end is None and timeline):  # no end on a timeline: a current role
         return year
-    for value in (end, _field(item, "date"), _field(item, "start")):
+    for value in (end, field_value(item, "date"), field_value(item, "start")):
         if isinstance(value, PartialDate):
             return value.year
     return None
@@ -811,8 +807,8 @@ def _prior_scale(totals: Iterable[int]) -> float:
 
 def _chronology(item: Item) -> _When:
     """Reverse-chronological key: current roles first, then by end and start date."""
-    end = _field(item, "end")
-    start = _field(item, "start")
+    end = field_value(item, "end")
+    start = field_value(item, "start")
     current = 1 if end == "present" or end is None else 0
     end_key = (end.year, end.month, end.day) if isinstance(end, PartialDate) else (9999, 0, 0)
     start_key = (start.year, start.month, start.day) if isinstance(start, PartialDate) else (0, 0, 0)
