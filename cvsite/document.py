@@ -125,7 +125,7 @@ def _entry(entry: Entry, loc: Locale) -> DocEntry:
     blocks += [Block(inline_spans(text), bullet=True) for text in entry.highlights]
     links = field_value(item, "links") or {}
     blocks += [Block((Span(f"{name}: "), Span(url, href=url))) for name, url in links.items()]
-    return DocEntry(" · ".join(entry.heading), entry.link, meta, blocks)
+    return DocEntry(" · ".join(entry.heading), item.link, meta, blocks)
 
 
 def _labelled(label: str, text: str | None) -> list[Block]:

@@ -25,9 +25,8 @@ def document_bytes(directory: Path, kind: str, slug: str | None,
     cv = tailor(load_for_jobs(directory, (slug,) if slug else ()), slug)
     name = output.file_name(cv.person.name, cv.job.company if cv.job else None)
     record = sent_records(Path(directory)).get(slug or "")
-    sent = dict(sent_files(record)) if record else {}
-    if name in sent:
-        return name, sent[name]
+    if record is not None and name in record.files:
+        return name, next(data for relative, data in sent_files(record, only=name))
     user_theme = Path(directory) / "theme"
     return name, output.render(cv, user_theme if user_theme.is_dir() else None, today or build_date()).data
 

@@ -97,9 +97,12 @@ def _read_record(folder: Path) -> SentRecord:
                                    "restore it from version control or remove the folder")]) from None
 
 
-def sent_files(record: SentRecord) -> Iterator[tuple[str, bytes]]:
-    """(path inside the job folder, bytes) of each stored file, each checked against its hash."""
+def sent_files(record: SentRecord, only: str | None = None) -> Iterator[tuple[str, bytes]]:
+    """(path inside the job folder, bytes) of each stored file (or just `only`), each
+    checked against its hash."""
     for relative, digest in sorted(record.files.items()):
+        if only is not None and relative != only:
+            continue
         path = record.folder / relative
         try:
             data = path.read_bytes()

@@ -59,6 +59,7 @@ from cvsite.model import (
     Skill,
     Text,
     Url,
+    field_value,
     kebab,
     parse_date,
 )
@@ -1063,7 +1064,7 @@ def _sections_out(profile: Profile, cv: TailoredCV | None) -> list[tuple[Section
     """Each section's items to export, in the CV's order when there is one."""
     derived = _derived_ids(profile)
     if cv is None:
-        return [(section, [_entry(item, getattr(item, "highlights", []), derived)
+        return [(section, [_entry(item, field_value(item, "highlights") or [], derived)
                            for item in profile.section(section.name)]) for section in SECTION_TYPES]
     return [(SECTION[section.name], [_entry(ranked.item, ranked.highlights, derived)
                                      for ranked in section.items]) for section in cv.sections]

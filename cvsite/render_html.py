@@ -124,12 +124,6 @@ class Entry:
     def kind(self) -> str:
         return self.ranked.section
 
-    @property
-    def link(self) -> str | None:
-        """Where the entry's heading links: the item's `link` (a publication's URL or
-        DOI address) or its `url`."""
-        return self.item.link
-
 
 @dataclass(frozen=True)
 class SkillChip:

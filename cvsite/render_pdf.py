@@ -44,7 +44,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from cvsite.errors import CvsiteError
 from cvsite.locale import load_locale
-from cvsite.model import SECTION
+from cvsite.model import SECTION, field_value
 from cvsite.render_html import DropKey, render_template, summary_paragraphs, template_context
 from cvsite.tailored import TailoredCV
 from cvsite.themes import Theme, load_theme
@@ -165,12 +165,12 @@ def _entry_candidates(name: str, position: int, ranked: Any) -> list[Candidate]:
     label = f"{declared.singular} '{ranked.title}'"
     parts = []
     scores = [h.score for h in ranked.highlights]
-    for index, highlight in enumerate(getattr(ranked.item, "highlights", [])):
+    for index, highlight in enumerate(field_value(ranked.item, "highlights") or []):
         score = scores[index] if index < len(scores) else 0.0
         parts.append(Candidate(("highlight", name, position, index),
                                f"bullet '{_clip(highlight.text)}' of {ranked.title}", score, parent=item_key))
     for part, what in declared.details:
-        if getattr(ranked.item, part, None) or (part == "did" and _has_did(ranked.item)):
+        if field_value(ranked.item, part) or (part == "did" and _has_did(ranked.item)):
             parts.append(Candidate(("detail", name, position, part), f"{what} of {label}",
                                    ranked.score * DETAIL_SHARE, parent=item_key))
     protected = declared.keep == "all" or position < declared.keep

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from cvsite.errors import Problem
 from cvsite.loader import Workspace, items
-from cvsite.model import Item
+from cvsite.model import Item, field_value
 from cvsite.tailor import Index, tailor_with
 
 CODE = "letter"
@@ -90,7 +90,7 @@ _NAMING_FIELDS = ("title", "org", "institution")
 
 
 def _texts(item: Item, fields: tuple[str, ...]) -> list[str]:
-    return [value for name in fields if isinstance(value := getattr(item, name, None), str) and value]
+    return [value for name in fields if isinstance(value := field_value(item, name), str) and value]
 
 
 def _employer_names(item: Item) -> list[str]:

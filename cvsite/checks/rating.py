@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from cvsite.checks.common import Text, data_yaml, plain, profile_texts, warn_at
 from cvsite.errors import Problem
 from cvsite.loader import Workspace
-from cvsite.model import SECTION_TYPES, Language
+from cvsite.model import SECTION_TYPES, Language, field_value
 
 # Sections of short named items (skills, languages): where self-ratings are written.
 _LISTS = tuple(section.name for section in SECTION_TYPES if section.layout == "list")
@@ -62,10 +62,10 @@ def _skill_fields(ws: Workspace) -> Iterator[tuple[Text, str, bool]]:
     for section in _LISTS:
         for index, item in enumerate(ws.profile.section(section)):
             for key in ("name", "group", "level"):
-                value = getattr(item, key, None)
+                value = field_value(item, key)
                 if value:
                     yield Text(file, (section, index, key), value), item.label(), isinstance(item, Language)
-            for number, alias in enumerate(getattr(item, "aliases", [])):
+            for number, alias in enumerate(field_value(item, "aliases") or []):
                 yield Text(file, (section, index, "aliases", number), alias), item.label(), False
 
 
